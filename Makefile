@@ -58,6 +58,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/fuzz/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(if $(BENCH_SRC),$(B)/tests/bench/milterload)
+# Helper programs of the script suites: tests/SUITE/X.c is one program.
+SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
+	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c))
+SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 
 all: $(LIB_A) $(KEYTOOL) $(if $(MILTER_SRC),$(MILTER))
@@ -93,12 +97,15 @@ $(B)/tests/bench/milterload: $(BENCH_SRC:%.c=$(B)/%.o) $(LIB_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC:%.c=$(B)/%.o) \
 	    $(LIB_A) $(LIBS)
 
+$(SUITE_BIN): $(B)/%: $(B)/%.o $(LIB_A)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
 # Every public header compiles alone.
 $(B)/hdrcheck/%.o: lib/%.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -c -o $@ $<
 
-tests: $(UNIT_BIN) $(FUZZ_BIN) $(HDR_CHECK)
+tests: $(UNIT_BIN) $(FUZZ_BIN) $(SUITE_BIN) $(HDR_CHECK)
 
 deps:
 	sh contrib/install-deps.sh

@@ -41,4 +41,17 @@ int	keyfile_parse_private(const char *name, const unsigned char *data,
  */
 int	keyfile_secure(const char *path, struct errbuf *err);
 
+/*
+ * keyfile_public_b64 - the base64 p= value of a key's public half
+ * (SubjectPublicKeyInfo DER for RSA, the raw 32 bytes for Ed25519, RFC
+ * 8463); pkey may be a private key.  Owned string, or NULL with err set.
+ */
+char	*keyfile_public_b64(EVP_PKEY *pkey, struct errbuf *err);
+
+/*
+ * keyfile_txt_record - the TXT value "v=DKIM1; k=rsa; p=..." (k=ed25519
+ * for Ed25519).  Owned string, or NULL with err set.
+ */
+char	*keyfile_txt_record(EVP_PKEY *pkey, struct errbuf *err);
+
 #endif

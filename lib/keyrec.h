@@ -15,7 +15,6 @@
 
 #include <openssl/evp.h>
 
-#include "lib/errbuf.h"
 #include "lib/verdict.h"
 
 enum keyrec_type { KEYREC_RSA, KEYREC_ED25519 };
@@ -40,18 +39,5 @@ int	keyrec_parse(const char *record, struct keyrec **out,
 
 /* keyrec_free - NULL allowed */
 void	keyrec_free(struct keyrec *kr);
-
-/*
- * keyrec_format - the TXT value "v=DKIM1; k=rsa; p=..." for a public key
- * (pkey may be a private key: only its public half is used).  Returns an
- * owned string or NULL with err set.
- */
-char	*keyrec_format(EVP_PKEY *pkey, struct errbuf *err);
-
-/*
- * keyrec_public_b64 - the base64 p= value alone (SubjectPublicKeyInfo DER
- * for RSA, raw 32 bytes for Ed25519).  Owned string or NULL.
- */
-char	*keyrec_public_b64(EVP_PKEY *pkey, struct errbuf *err);
 
 #endif

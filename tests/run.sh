@@ -3,7 +3,7 @@
 #
 # Suites: the cmocka unit tests (build/ and again in the ASan+UBSan tree
 # build-san/), the fuzz corpus replays (build-san/), then every
-# tests/SUITE/run.sh (keytool, interop, dns, e2e).  Each suite prints TAP
+# tests/SUITE/run.sh (keytool, interop, dns, diag, e2e).  Each suite prints TAP
 # ("ok N - what", "not ok N - what", "ok N - what # SKIP why"); this script
 # copies it to tests/log/SUITE.log, shows failures and ends with one line:
 #   N passed, N failed, N skipped
@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 logdir=$top/build/tests/log
 mkdir -p "$logdir"
-: "${SUITES:=unit unit-san fuzz keytool interop dns e2e}"
+: "${SUITES:=unit unit-san fuzz keytool interop dns diag e2e}"
 export DKIMLENS_TOP="$top"
 export KEYTOOL="$top/build/dkimlens-keytool"
 export MILTER="$top/build/dkimlens-milter"
