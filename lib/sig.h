@@ -5,7 +5,7 @@
  * either fills a struct sig or returns a verdict_result saying exactly what
  * is wrong: a missing or duplicate tag, bad base64, i= not within d=, an
  * unknown a=, v= not 1, h= without From, x= before t=, an expired
- * signature, ...  RFC 8301: a=rsa-sha1 parses but is flagged unacceptable.
+ * signature, ...  RFC 8301: a=rsa-sha1 is refused (REASON_SIG_SHA1).
  * Owns nothing outside the struct; never looks anything up.
  */
 #ifndef DKIMLENS_SIG_H
@@ -19,7 +19,7 @@
 
 #define SIG_MAX_HEADERS		64	/* names in h= */
 #define SIG_MAX_B		1024	/* decoded b= bytes */
-#define SIG_FUTURE_SLACK	(15 * 60)	/* t= tolerance, seconds */
+#define SIG_FUTURE_SLACK	(12 * 3600)	/* t= clock skew allowed, s */
 
 enum sig_alg { SIG_ALG_RSA_SHA256, SIG_ALG_ED25519_SHA256,
 	SIG_ALG_RSA_SHA1 };
@@ -30,7 +30,7 @@ struct sig {
 	enum canon	 hcanon, bcanon;
 	char		 d[256];	/* lowercased */
 	char		 s[128];
-	char		 i[256];	/* "@d" when absent */
+	char		 i[260];	/* "@d" when absent */
 	char		*h[SIG_MAX_HEADERS];	/* names, owned */
 	size_t		 nh;
 	unsigned char	 bh[64];	/* decoded bh= */

@@ -27,7 +27,6 @@
 #include "lib/verdict.h"
 
 #define VERIFY_MAX_SIGNATURES	8	/* default MaxSignatures */
-#define VERIFY_HEADERS_MAX	(1024 * 1024)	/* header bytes kept */
 
 struct verify_settings {
 	struct dns_resolver	*dns;		/* borrowed; required */
@@ -44,7 +43,7 @@ struct verify_sig {
 	char			 d[256];	/* d=, lowercased */
 	char			 s[128];	/* s= */
 	char			 a[32];		/* a= as written */
-	char			 i[256];	/* i=, or "@d" when absent */
+	char			 i[260];	/* i=, or "@d" when absent */
 	char			 b8[9];		/* first 8 characters of b= */
 	char			 key_name[400];	/* s._domainkey.d */
 	unsigned int		 key_bits;	/* 0 when unknown */

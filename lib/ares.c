@@ -1,0 +1,148 @@
+/*
+ * ares - Authentication-Results header field (RFC 8601)
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/ares.h"
+#include "lib/buf.h"
+
+/*
+ * comment_text - copy s into out for use inside an RFC 5322 comment:
+ * parentheses from outside values could unbalance it and control bytes
+ * would break the header, so they become brackets and spaces.
+ */
+static void
+comment_text(const char *s, char *out, size_t outlen)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0' && n + 1 < outlen; s++) {
+		if (*s == '(')
+			out[n++] = '[';
+		else if (*s == ')')
+			out[n++] = ']';
+		else if (*s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			out[n++] = ' ';
+		else
+			out[n++] = *s;
+	}
+	out[n] = '\0';
+}
+
+/* ptoken - a property value: a token is used as is, else quoted */
+static void
+ptoken(const char *s, char *out, size_t outlen)
+{
+	size_t	 n = 0;
+	int	 quote = *s == '\0';
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || strchr("()<>,;:\\\"[]", *p)
+		    != NULL)
+			quote = 1;
+	if (!quote) {
+		snprintf(out, outlen, "%s", s);
+		return;
+	}
+	if (outlen < 3) {
+		out[0] = '\0';
+		return;
+	}
+	out[n++] = '"';
+	for (p = s; *p != '\0' && n + 3 < outlen; p++) {
+		if (*p == '"' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
+/* ares_resinfo - one signature as a resinfo */
+void
+ares_resinfo(const struct verify_sig *vs, char *out, size_t outlen)
+{
+	char	 raw[400], reason[400], d[300], s[300], a[64], b[32];
+
+	if (vs->result.detail[0] != '\0')
+		snprintf(raw, sizeof(raw), "%s: %s",
+		    reason_text(vs->result.reason), vs->result.detail);
+	else
+		snprintf(raw, sizeof(raw), "%s",
+		    reason_text(vs->result.reason));
+	comment_text(raw, reason, sizeof(reason));
+	ptoken(vs->d, d, sizeof(d));
+	ptoken(vs->s, s, sizeof(s));
+	ptoken(vs->a, a, sizeof(a));
+	ptoken(vs->b8, b, sizeof(b));
+	snprintf(out, outlen, "dkim=%s (%s) header.d=%s header.s=%s "
+	    "header.a=%s header.b=%s", verdict_name(vs->result.verdict),
+	    reason, d, s, a, b);
+}
+
+/* ares_format - the whole field value */
+char *
+ares_format(const char *authserv_id, const struct verifier *v)
+{
+	struct buf	 b;
+	char		 one[1200];
+	size_t		 i, n = verifier_nsigs(v);
+
+	buf_init(&b, 0);
+	if (buf_printf(&b, " %s", authserv_id) == -1)
+		goto fail;
+	if (n == 0 && buf_puts(&b, ";\r\n\tdkim=none") == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		ares_resinfo(verifier_sig(v, i), one, sizeof(one));
+		if (buf_printf(&b, ";\r\n\t%s", one) == -1)
+			goto fail;
+	}
+	return buf_release(&b);
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+/* skip_cfws - skip whitespace and (nested) comments */
+static const char *
+skip_cfws(const char *p)
+{
+	int	 depth;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p != '(')
+			return p;
+		for (depth = 0; *p != '\0'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0) {
+				p++;
+				break;
+			}
+		}
+	}
+}
+
+/* ares_is_ours - the field's authserv-id is ours */
+int
+ares_is_ours(const char *value, const char *authserv_id)
+{
+	const char	*p, *e;
+	size_t		 len = strlen(authserv_id);
+
+	p = skip_cfws(value);
+	e = p;
+	while (*e != '\0' && *e != ';' && *e != ' ' && *e != '\t' &&
+	    *e != '\r' && *e != '\n' && *e != '(')
+		e++;
+	return (size_t)(e - p) == len && len > 0 &&
+	    strncasecmp(p, authserv_id, len) == 0;
+}

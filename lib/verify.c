@@ -1,0 +1,720 @@
+/*
+ * verify - verify every DKIM-Signature of one message (RFC 6376 section 6)
+ *
+ * Flow: header fields are kept (capped); at end of headers each
+ * DKIM-Signature is parsed and, when it parsed, a thread looks its key up
+ * (all at once) while the body streams through one shared body hash per
+ * distinct (canonicalization, l=) pair.  A body hash whose signatures have
+ * all failed already stops hashing.  At end of message the lookups are
+ * joined and each surviving signature gets bh= and b= checked.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "lib/bodyhash.h"
+#include "lib/buf.h"
+#include "lib/hdr.h"
+#include "lib/keyrec.h"
+#include "lib/sig.h"
+#include "lib/verify.h"
+
+struct vsig {
+	struct verify_sig	 out;
+	struct sig		*sig;		/* NULL when it did not parse */
+	size_t			 field;		/* index in v->hdrs */
+	int			 final;		/* out.result is decided */
+	struct bodyhash		*bh;		/* shared, owned by v */
+	/* key lookup, written by the thread, read after join or locked */
+	pthread_t		 thread;
+	int			 thread_started;
+	int			 key_failed;	/* lookup done and unusable */
+	struct keyrec		*key;
+	struct verdict_result	 key_r;
+	char			 key_hint[320];
+	struct verifier		*v;
+};
+
+struct verifier {
+	struct dns_resolver	*dns;
+	char			*esp_domains;
+	size_t			 max_signatures;
+	unsigned int		 min_key_bits;
+	time_t			 now;
+	struct hdrlist		 hdrs;
+	struct vsig		*sigs;
+	size_t			 nsigs;
+	struct bodyhash		*bhs[VERIFY_MAX_SIGNATURES * 4];
+	int			 bh_live[VERIFY_MAX_SIGNATURES * 4];
+	size_t			 nbhs;
+	pthread_mutex_t		 lock;
+	int			 eoh, eom;
+	char			 from_domain[256];
+	enum msg_verdict	 verdict;
+	char			 hint[400];
+};
+
+/* msg_verdict_name - the verdict word of a verdict line */
+const char *
+msg_verdict_name(enum msg_verdict m)
+{
+	switch (m) {
+	case MSG_PASS:		return "pass";
+	case MSG_ESP_ONLY:	return "esp-only";
+	case MSG_THIRD_PARTY:	return "third-party";
+	case MSG_FAIL:		return "fail";
+	case MSG_DNS_ERROR:	return "dns-error";
+	case MSG_PERMERROR:	return "permerror";
+	case MSG_NONE:		return "none";
+	}
+	return "none";
+}
+
+/* verifier_new - a verifier for one message */
+struct verifier *
+verifier_new(const struct verify_settings *settings, struct errbuf *err)
+{
+	struct verifier	*v;
+
+	if (settings->dns == NULL) {
+		errbuf_set(err, "verifier: no DNS resolver");
+		return NULL;
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	if (pthread_mutex_init(&v->lock, NULL) != 0) {
+		free(v);
+		errbuf_set(err, "verifier: mutex init failed");
+		return NULL;
+	}
+	v->dns = settings->dns;
+	v->max_signatures = settings->max_signatures == 0 ?
+	    VERIFY_MAX_SIGNATURES : settings->max_signatures;
+	if (v->max_signatures > VERIFY_MAX_SIGNATURES * 4)
+		v->max_signatures = VERIFY_MAX_SIGNATURES * 4;
+	v->min_key_bits = settings->min_key_bits == 0 ? 1024 :
+	    settings->min_key_bits;
+	v->now = settings->now == 0 ? time(NULL) : settings->now;
+	v->verdict = MSG_NONE;
+	if ((v->esp_domains = strdup(settings->esp_domains != NULL ?
+	    settings->esp_domains : ROLE_ESP_DEFAULT)) == NULL) {
+		verifier_free(v);
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	return v;
+}
+
+static void
+join_all(struct verifier *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nsigs; i++)
+		if (v->sigs[i].thread_started) {
+			pthread_join(v->sigs[i].thread, NULL);
+			v->sigs[i].thread_started = 0;
+		}
+}
+
+/* verifier_free - free everything */
+void
+verifier_free(struct verifier *v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	join_all(v);
+	for (i = 0; i < v->nsigs; i++) {
+		sig_free(v->sigs[i].sig);
+		keyrec_free(v->sigs[i].key);
+	}
+	free(v->sigs);
+	for (i = 0; i < v->nbhs; i++)
+		bodyhash_free(v->bhs[i]);
+	hdrlist_free(&v->hdrs);
+	free(v->esp_domains);
+	pthread_mutex_destroy(&v->lock);
+	free(v);
+}
+
+/* verifier_header - keep one header field */
+int
+verifier_header(struct verifier *v, const char *name, const char *value,
+    struct errbuf *err)
+{
+	if (v->eoh)
+		return errbuf_set(err, "header after end of headers");
+	return hdrlist_add(&v->hdrs, name, value, err);
+}
+
+/*
+ * from_domain - the domain of the RFC 5322 From address: the addr-spec
+ * inside <...> if present, else the whole value; comments ignored.
+ */
+static void
+from_domain(const char *value, char *out, size_t outlen)
+{
+	const char	*p, *lt, *gt, *at, *e;
+	size_t		 n, i;
+
+	out[0] = '\0';
+	p = value;
+	if ((lt = strrchr(value, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		p = lt + 1;
+		e = gt;
+	} else
+		e = value + strlen(value);
+	at = NULL;
+	for (; p < e; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		return;
+	at++;
+	for (n = 0; at + n < e; n++)
+		if (at[n] == ' ' || at[n] == '\t' || at[n] == '\r' ||
+		    at[n] == '\n' || at[n] == '(' || at[n] == '>' ||
+		    at[n] == ',' || at[n] == ';')
+			break;
+	while (n > 0 && at[n - 1] == '.')
+		n--;
+	if (n >= outlen)
+		return;
+	for (i = 0; i < n; i++)
+		out[i] = (at[i] >= 'A' && at[i] <= 'Z') ?
+		    (char)(at[i] - 'A' + 'a') : at[i];
+	out[n] = '\0';
+}
+
+static void
+set_key_failed(struct vsig *vs)
+{
+	pthread_mutex_lock(&vs->v->lock);
+	vs->key_failed = 1;
+	pthread_mutex_unlock(&vs->v->lock);
+}
+
+/* exists - a TXT lookup of name finds something (for hints) */
+static int
+exists(struct dns_resolver *dns, const char *name)
+{
+	struct dns_answer	*a = NULL;
+	int			 found;
+
+	if (dns_query(dns, name, DNS_T_TXT, &a, NULL) == -1)
+		return 0;
+	found = a->status == DNS_OK;
+	dns_answer_free(a);
+	return found;
+}
+
+/* lookup - the key lookup thread of one signature */
+static void *
+lookup(void *arg)
+{
+	struct vsig		*vs = arg;
+	struct dns_answer	*a = NULL;
+	struct errbuf		 err;
+	char			 alt[600];
+	const char		*rec = NULL;
+	size_t			 i, ncand = 0;
+
+	errbuf_clear(&err);
+	if (dns_query(vs->v->dns, vs->out.key_name, DNS_T_TXT, &a, &err)
+	    == -1) {
+		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
+		    "TXT %s: %s", vs->out.key_name, err.msg);
+		goto failed;
+	}
+	switch (a->status) {
+	case DNS_OK:
+		break;
+	case DNS_NXDOMAIN:
+	case DNS_NODATA:
+		verdict_set(&vs->key_r, VERDICT_PERMERROR, REASON_KEY_NOT_FOUND,
+		    "TXT %s: %s%s%s from %s", vs->out.key_name,
+		    dns_status_name(a->status), a->ncname > 0 ?
+		    " at CNAME target " : "", a->ncname > 0 ?
+		    a->cname[a->ncname - 1] : "", a->server);
+		/* the seeds' usual mistakes, checked only on failure */
+		snprintf(alt, sizeof(alt), "%s.%s", vs->out.key_name,
+		    vs->out.d);
+		if (exists(vs->v->dns, alt)) {
+			snprintf(vs->key_hint, sizeof(vs->key_hint),
+			    "the record exists at %s: the DNS provider "
+			    "appended the domain; enter the name as %s._domainkey"
+			    " only", alt, vs->out.s);
+			goto failed;
+		}
+		snprintf(alt, sizeof(alt), "%s.domainkey.%s", vs->out.s,
+		    vs->out.d);
+		if (exists(vs->v->dns, alt))
+			snprintf(vs->key_hint, sizeof(vs->key_hint),
+			    "the record exists at %s without the underscore; "
+			    "publish it at %s", alt, vs->out.key_name);
+		goto failed;
+	default:
+		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
+		    "TXT %s: %s from %s%s%s", vs->out.key_name,
+		    dns_status_name(a->status), a->server[0] != '\0' ?
+		    a->server : dns_servers(vs->v->dns), a->ncname > 0 ?
+		    " via CNAME " : "", a->ncname > 0 ? a->cname[a->ncname - 1]
+		    : "");
+		if (a->ncname > 0)
+			snprintf(vs->key_hint, sizeof(vs->key_hint),
+			    "the CNAME to %s resolves but TXT there fails; "
+			    "check the target's DNS servers",
+			    a->cname[a->ncname - 1]);
+		goto failed;
+	}
+	/* RFC 6376 3.6.2.2: one key record per selector */
+	for (i = 0; i < a->nrr; i++) {
+		if (strstr(a->rr[i].data, "p=") == NULL)
+			continue;
+		if (ncand++ == 0)
+			rec = a->rr[i].data;
+	}
+	if (ncand == 0 && a->nrr > 0) {
+		rec = a->rr[0].data;
+		ncand = 1;
+	}
+	if (ncand > 1) {
+		verdict_set(&vs->key_r, VERDICT_PERMERROR, REASON_KEY_MULTIPLE,
+		    "%zu TXT records at %s", ncand, vs->out.key_name);
+		goto failed;
+	}
+	if (keyrec_parse(rec, &vs->key, &vs->key_r) == -1)
+		goto failed;
+	dns_answer_free(a);
+	return NULL;
+failed:
+	dns_answer_free(a);
+	set_key_failed(vs);
+	return NULL;
+}
+
+static struct bodyhash *
+shared_bodyhash(struct verifier *v, enum canon c, long long limit,
+    struct errbuf *err)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nbhs; i++)
+		if (bodyhash_canon(v->bhs[i]) == c &&
+		    bodyhash_limit(v->bhs[i]) == limit)
+			return v->bhs[i];
+	if (v->nbhs == sizeof(v->bhs) / sizeof(v->bhs[0])) {
+		errbuf_set(err, "too many body hashes");
+		return NULL;
+	}
+	if ((v->bhs[v->nbhs] = bodyhash_new(c, limit, err)) == NULL)
+		return NULL;
+	v->bh_live[v->nbhs] = 1;
+	return v->bhs[v->nbhs++];
+}
+
+/* verifier_eoh - parse signatures, start lookups */
+int
+verifier_eoh(struct verifier *v, struct errbuf *err)
+{
+	struct vsig	*vs;
+	struct sig	 partial;
+	size_t		 i, n = 0;
+	const char	*from = NULL;
+
+	v->eoh = 1;
+	for (i = 0; i < v->hdrs.n; i++) {
+		if (hdr_name_is(v->hdrs.f[i].name, "DKIM-Signature"))
+			n++;
+		else if (hdr_name_is(v->hdrs.f[i].name, "From") && from == NULL)
+			from = v->hdrs.f[i].value;
+	}
+	if (from != NULL)
+		from_domain(from, v->from_domain, sizeof(v->from_domain));
+	if (n == 0)
+		return 0;
+	if ((v->sigs = calloc(n, sizeof(*v->sigs))) == NULL)
+		return errbuf_set(err, "out of memory");
+	for (i = 0; i < v->hdrs.n; i++) {
+		if (!hdr_name_is(v->hdrs.f[i].name, "DKIM-Signature"))
+			continue;
+		vs = &v->sigs[v->nsigs++];
+		vs->v = v;
+		vs->field = i;
+		vs->out.body_length = -1;
+		if (v->nsigs > v->max_signatures) {
+			verdict_set(&vs->out.result, VERDICT_POLICY,
+			    REASON_SIG_TOO_MANY, "signature %zu of %zu, "
+			    "MaxSignatures is %zu", v->nsigs, n,
+			    v->max_signatures);
+			vs->final = 1;
+		} else if (sig_parse(v->hdrs.f[i].value, v->now, &vs->sig,
+		    &vs->out.result, &partial) == -1) {
+			vs->final = 1;
+		}
+		if (vs->sig != NULL) {
+			memcpy(vs->out.d, vs->sig->d, sizeof(vs->out.d));
+			memcpy(vs->out.s, vs->sig->s, sizeof(vs->out.s));
+			memcpy(vs->out.a, vs->sig->a, sizeof(vs->out.a));
+			memcpy(vs->out.i, vs->sig->i, sizeof(vs->out.i));
+			memcpy(vs->out.b8, vs->sig->b8, sizeof(vs->out.b8));
+			vs->out.body_length = vs->sig->l;
+		} else if (!(v->nsigs > v->max_signatures)) {
+			memcpy(vs->out.d, partial.d, sizeof(vs->out.d));
+			memcpy(vs->out.s, partial.s, sizeof(vs->out.s));
+			memcpy(vs->out.a, partial.a, sizeof(vs->out.a));
+			memcpy(vs->out.b8, partial.b8, sizeof(vs->out.b8));
+		}
+		vs->out.role = role_of(vs->out.d, v->from_domain,
+		    v->esp_domains);
+		if (vs->out.s[0] != '\0' && vs->out.d[0] != '\0')
+			snprintf(vs->out.key_name, sizeof(vs->out.key_name),
+			    "%s._domainkey.%s", vs->out.s, vs->out.d);
+		if (vs->final)
+			continue;
+		if ((vs->bh = shared_bodyhash(v, vs->sig->bcanon, vs->sig->l,
+		    err)) == NULL)
+			return -1;
+		if (pthread_create(&vs->thread, NULL, lookup, vs) != 0) {
+			/* no thread: look the key up at end of message */
+			vs->thread_started = 0;
+			continue;
+		}
+		vs->thread_started = 1;
+	}
+	return 0;
+}
+
+/* verifier_body - hash a chunk in every body hash still needed */
+int
+verifier_body(struct verifier *v, const void *data, size_t len,
+    struct errbuf *err)
+{
+	size_t	 i, k;
+	int	 live;
+
+	(void)err;
+	if (v->nbhs == 0 || len == 0)
+		return 0;
+	pthread_mutex_lock(&v->lock);
+	for (k = 0; k < v->nbhs; k++) {
+		if (!v->bh_live[k])
+			continue;
+		live = 0;
+		for (i = 0; i < v->nsigs && !live; i++)
+			if (v->sigs[i].bh == v->bhs[k] &&
+			    !v->sigs[i].key_failed)
+				live = 1;
+		v->bh_live[k] = live;
+	}
+	pthread_mutex_unlock(&v->lock);
+	for (k = 0; k < v->nbhs; k++)
+		if (v->bh_live[k])
+			bodyhash_update(v->bhs[k], data, len);
+	return 0;
+}
+
+/* header_hash_input - RFC 6376 3.7: h= fields, then the signature */
+static int
+header_hash_input(struct verifier *v, struct vsig *vs, struct buf *out)
+{
+	if (hdrlist_canon_signed(&v->hdrs, vs->sig->hcanon, vs->sig->h,
+	    vs->sig->nh, out) == -1)
+		return -1;
+	return canon_header(vs->sig->hcanon, v->hdrs.f[vs->field].name,
+	    v->hdrs.f[vs->field].value, 1, out);
+}
+
+/* check_signature - verify b= over the canonical headers */
+static int
+check_signature(struct vsig *vs, const struct buf *data)
+{
+	EVP_MD_CTX	*ctx = NULL;
+	unsigned char	 digest[32];
+	unsigned int	 dlen = 0;
+	int		 ok = -1;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (vs->sig->alg == SIG_ALG_ED25519_SHA256) {
+		/* RFC 8463 3: Ed25519 (pure) over the SHA-256 of the data */
+		if (EVP_Digest(data->data, data->len, digest, &dlen,
+		    EVP_sha256(), NULL) != 1 ||
+		    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL,
+		    vs->key->pkey) != 1)
+			goto done;
+		ok = EVP_DigestVerify(ctx, vs->sig->b, vs->sig->b_len, digest,
+		    dlen) == 1;
+	} else {
+		if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL,
+		    vs->key->pkey) != 1)
+			goto done;
+		ok = EVP_DigestVerify(ctx, vs->sig->b, vs->sig->b_len,
+		    (const unsigned char *)data->data, data->len) == 1;
+	}
+done:
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+/* key_acceptable - the key fits the signature (RFC 6376 6.1.2, 8301) */
+static int
+key_acceptable(struct verifier *v, struct vsig *vs)
+{
+	struct keyrec	*k = vs->key;
+	const char	*at;
+
+	vs->out.key_bits = k->bits;
+	vs->out.key_testing = k->testing;
+	if (k->revoked) {
+		verdict_set(&vs->out.result, VERDICT_FAIL, REASON_KEY_REVOKED,
+		    "%s has an empty p=", vs->out.key_name);
+		return 0;
+	}
+	if ((k->type == KEYREC_ED25519) !=
+	    (vs->sig->alg == SIG_ALG_ED25519_SHA256)) {
+		verdict_set(&vs->out.result, VERDICT_PERMERROR,
+		    REASON_KEY_TYPE_MISMATCH, "a=%s, key k=%s", vs->sig->a,
+		    k->type == KEYREC_ED25519 ? "ed25519" : "rsa");
+		return 0;
+	}
+	if (!k->sha256_ok) {
+		verdict_set(&vs->out.result, VERDICT_PERMERROR,
+		    REASON_KEY_HASH_MISMATCH, "%s h= excludes sha256",
+		    vs->out.key_name);
+		return 0;
+	}
+	if (k->type == KEYREC_RSA && k->bits < v->min_key_bits) {
+		verdict_set(&vs->out.result, VERDICT_PERMERROR,
+		    REASON_KEY_TOO_SHORT, "%u-bit RSA key at %s, minimum %u",
+		    k->bits, vs->out.key_name, v->min_key_bits);
+		return 0;
+	}
+	if (k->strict && (at = strrchr(vs->sig->i, '@')) != NULL &&
+	    strcasecmp(at + 1, vs->sig->d) != 0) {
+		verdict_set(&vs->out.result, VERDICT_PERMERROR,
+		    REASON_KEY_STRICT_IDENTITY, "i=%s with t=s", vs->sig->i);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+finish_sig(struct verifier *v, struct vsig *vs, struct buf *hdata)
+{
+	unsigned char	 bh[BODYHASH_LEN];
+	long long	 total = 0;
+	struct errbuf	 err;
+	int		 ok;
+
+	if (vs->key == NULL) {
+		vs->out.result = vs->key_r;
+		return;
+	}
+	if (!key_acceptable(v, vs))
+		return;
+	if (bodyhash_final(vs->bh, bh, &total, &err) == -1) {
+		verdict_set(&vs->out.result, VERDICT_TEMPERROR,
+		    REASON_INTERNAL, "%s", err.msg);
+		return;
+	}
+	if (vs->sig->l >= 0 && total < vs->sig->l) {
+		verdict_set(&vs->out.result, VERDICT_FAIL,
+		    REASON_BODY_HASH_MISMATCH, "l=%lld but the body has only "
+		    "%lld canonical bytes", vs->sig->l, total);
+		return;
+	}
+	if (vs->sig->l >= 0 && total > vs->sig->l)
+		vs->out.body_extra = 1;
+	if (memcmp(bh, vs->sig->bh, BODYHASH_LEN) != 0) {
+		verdict_set(&vs->out.result, VERDICT_FAIL,
+		    REASON_BODY_HASH_MISMATCH, "%s/%s body, %lld canonical bytes"
+		    "%s", canon_name(vs->sig->hcanon),
+		    canon_name(vs->sig->bcanon), total,
+		    vs->sig->l >= 0 ? " up to l=" : "");
+		return;
+	}
+	buf_reset(hdata);
+	if (header_hash_input(v, vs, hdata) == -1) {
+		verdict_set(&vs->out.result, VERDICT_TEMPERROR,
+		    REASON_INTERNAL, "out of memory");
+		return;
+	}
+	ok = check_signature(vs, hdata);
+	if (ok == 1)
+		verdict_set(&vs->out.result, VERDICT_PASS, REASON_OK,
+		    "%u-bit %s key", vs->key->bits, vs->key->type ==
+		    KEYREC_ED25519 ? "ed25519" : "RSA");
+	else if (ok == 0)
+		verdict_set(&vs->out.result, VERDICT_FAIL,
+		    REASON_SIGNATURE_MISMATCH, "signed headers %s "
+		    "canonicalization", canon_name(vs->sig->hcanon));
+	else
+		verdict_set(&vs->out.result, VERDICT_TEMPERROR,
+		    REASON_INTERNAL, "OpenSSL verify setup failed");
+}
+
+static void
+sig_hint(struct vsig *vs)
+{
+	const char	*h;
+
+	if (vs->key_hint[0] != '\0') {
+		snprintf(vs->out.hint, sizeof(vs->out.hint), "%s",
+		    vs->key_hint);
+		return;
+	}
+	if (vs->out.result.verdict == VERDICT_PASS) {
+		if (vs->out.key_testing)
+			snprintf(vs->out.hint, sizeof(vs->out.hint),
+			    "key %s is in testing mode (t=y); remove t=y once "
+			    "signing works", vs->out.key_name);
+		else if (vs->out.body_extra)
+			snprintf(vs->out.hint, sizeof(vs->out.hint),
+			    "l=%lld covers only part of the body: content was "
+			    "appended after signing and is not covered",
+			    vs->out.body_length);
+		return;
+	}
+	if ((h = reason_hint(vs->out.result.reason)) != NULL)
+		snprintf(vs->out.hint, sizeof(vs->out.hint), "%s", h);
+}
+
+static void
+message_verdict(struct verifier *v)
+{
+	size_t		 i;
+	int		 pass[3] = { 0, 0, 0 }, author = 0, a_temp = 0,
+			 a_fail = 0, temp = 0, fail = 0;
+	struct vsig	*vs;
+
+	v->verdict = MSG_NONE;
+	v->hint[0] = '\0';
+	if (v->nsigs == 0)
+		return;
+	for (i = 0; i < v->nsigs; i++) {
+		vs = &v->sigs[i];
+		if (vs->out.result.verdict == VERDICT_PASS) {
+			pass[vs->out.role]++;
+			continue;
+		}
+		if (vs->out.role == ROLE_AUTHOR) {
+			author++;
+			a_temp += vs->out.result.verdict == VERDICT_TEMPERROR;
+			a_fail += vs->out.result.verdict == VERDICT_FAIL;
+		}
+		temp += vs->out.result.verdict == VERDICT_TEMPERROR;
+		fail += vs->out.result.verdict == VERDICT_FAIL;
+	}
+	if (pass[ROLE_AUTHOR] > 0)
+		v->verdict = MSG_PASS;
+	else if (author > 0)
+		v->verdict = a_temp ? MSG_DNS_ERROR : a_fail ? MSG_FAIL :
+		    MSG_PERMERROR;
+	else if (pass[ROLE_ESP] > 0)
+		v->verdict = MSG_ESP_ONLY;
+	else if (pass[ROLE_THIRD_PARTY] > 0)
+		v->verdict = MSG_THIRD_PARTY;
+	else
+		v->verdict = temp ? MSG_DNS_ERROR : fail ? MSG_FAIL :
+		    MSG_PERMERROR;
+	switch (v->verdict) {
+	case MSG_ESP_ONLY:
+	case MSG_THIRD_PARTY:
+		snprintf(v->hint, sizeof(v->hint), "%s is not DKIM-signing "
+		    "this mail: only %s signatures pass; is DKIM enabled for "
+		    "the identity in this region, is the sender a separately "
+		    "verified address?", v->from_domain[0] != '\0' ?
+		    v->from_domain : "the From domain",
+		    v->verdict == MSG_ESP_ONLY ? "the ESP's" : "third-party");
+		break;
+	default:
+		/* the first failing author signature's hint, else any */
+		for (i = 0; i < v->nsigs; i++)
+			if (v->sigs[i].out.hint[0] != '\0' &&
+			    v->sigs[i].out.role == ROLE_AUTHOR) {
+				snprintf(v->hint, sizeof(v->hint), "%s",
+				    v->sigs[i].out.hint);
+				return;
+			}
+		for (i = 0; i < v->nsigs; i++)
+			if (v->sigs[i].out.hint[0] != '\0') {
+				snprintf(v->hint, sizeof(v->hint), "%s",
+				    v->sigs[i].out.hint);
+				return;
+			}
+	}
+}
+
+/* verifier_eom - finish every signature and the message verdict */
+int
+verifier_eom(struct verifier *v, struct errbuf *err)
+{
+	struct buf	 hdata;
+	size_t		 i;
+	struct vsig	*vs;
+
+	if (!v->eoh && verifier_eoh(v, err) == -1)
+		return -1;
+	if (v->eom)
+		return 0;
+	v->eom = 1;
+	join_all(v);
+	buf_init(&hdata, HDR_MAX_BYTES + 4096);
+	for (i = 0; i < v->nsigs; i++) {
+		vs = &v->sigs[i];
+		if (!vs->final) {
+			if (vs->key == NULL && !vs->key_failed)
+				lookup(vs);	/* no thread could start */
+			finish_sig(v, vs, &hdata);
+		}
+		sig_hint(vs);
+	}
+	buf_free(&hdata);
+	message_verdict(v);
+	return 0;
+}
+
+/* verifier_nsigs - number of DKIM-Signature fields */
+size_t
+verifier_nsigs(const struct verifier *v)
+{
+	return v->nsigs;
+}
+
+/* verifier_sig - one signature's result */
+const struct verify_sig *
+verifier_sig(const struct verifier *v, size_t i)
+{
+	return i < v->nsigs ? &v->sigs[i].out : NULL;
+}
+
+/* verifier_from_domain - the From domain */
+const char *
+verifier_from_domain(const struct verifier *v)
+{
+	return v->from_domain;
+}
+
+/* verifier_verdict - the message verdict */
+enum msg_verdict
+verifier_verdict(const struct verifier *v)
+{
+	return v->verdict;
+}
+
+/* verifier_hint - the message-level hint */
+const char *
+verifier_hint(const struct verifier *v)
+{
+	return v->hint;
+}
