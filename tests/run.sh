@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 logdir=$top/build/tests/log
 mkdir -p "$logdir"
-: "${SUITES:=unit unit-san fuzz keytool interop dns diag e2e}"
+: "${SUITES:=lint unit unit-san fuzz keytool interop dns diag e2e}"
 export DKIMLENS_TOP="$top"
 export KEYTOOL="$top/build/dkimlens-keytool"
 export MILTER="$top/build/dkimlens-milter"
