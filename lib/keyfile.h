@@ -180,15 +180,15 @@ enum keyfile_structure {
 
 struct keyfile_finding {
 	enum keyfile_problem	 problem;
-	char			 detail[KEYFILE_DETAIL_MAX];	/* what, where */
-	char			 fix[KEYFILE_FIX_MAX];	/* the file name filled in */
+	char			 detail[KEYFILE_DETAIL_MAX]; /* what, where */
+	char			 fix[KEYFILE_FIX_MAX];	/* names the file */
 };
 
 struct keyfile_report {
 	enum keyfile_encoding	 encoding;
 	enum keyfile_structure	 structure;
-	char			 pem_label[48];	/* first key's PEM label or "" */
-	char			 key_type[48];	/* "RSA", "ED25519", "EC P-256" */
+	char			 pem_label[48];	/* the key's PEM label, "" */
+	char			 key_type[48];	/* "RSA", "ED25519", "EC ..." */
 	unsigned int		 bits;		/* 0 when unknown */
 	int			 is_private;	/* pkey holds a private key */
 	EVP_PKEY		*pkey;		/* owned; NULL if not decoded */
