@@ -24,10 +24,10 @@ WARNFLAGS = -Wall -Wextra $(WERROR) -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
 	-Wno-format-truncation
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread $(WARNFLAGS) $(CFLAGS)
-ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns 2>/dev/null) \
+ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns libpsl 2>/dev/null) \
 	$(CPPFLAGS)
-LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns 2>/dev/null || \
-	echo -lcrypto -lldns) -pthread
+LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns libpsl 2>/dev/null || \
+	echo -lcrypto -lldns -lpsl) -pthread
 MILTER_LIBS = -lmilter
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 

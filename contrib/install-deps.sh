@@ -8,7 +8,7 @@
 # for the end-to-end suite, openssl for fixtures.
 set -eu
 
-pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libcmocka-dev
+pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev publicsuffix libcmocka-dev
 openssl python3 python3-dkim python3-dnspython python3-nacl libmail-dkim-perl
 libnet-dns-perl libcrypt-openssl-rsa-perl opendkim opendkim-tools nsd unbound
 ldnsutils bind9-dnsutils postfix swaks iproute2 procps"

@@ -40,7 +40,7 @@ ptoken(const char *s, char *out, size_t outlen)
 	const char *p;
 
 	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || strchr("()<>,;:\\\"[]", *p)
+		if ((unsigned char)*p <= 0x20 || strchr("()<>@,;:\\\"/[]?=", *p)
 		    != NULL)
 			quote = 1;
 	if (!quote) {

@@ -3,8 +3,8 @@
  *
  * Formats the field value for one message: authserv-id, then one dkim=
  * resinfo per signature with its reason as a comment and the properties
- * header.d, header.s, header.a, header.b (first 8 characters), plus
- * header.i.  Also recognizes an existing Authentication-Results field
+ * header.d, header.s, header.a, header.b (first 8 characters; RFC 6008),
+ * each a token or, when it holds a tspecial such as "/", quoted.  Also recognizes an existing Authentication-Results field
  * carrying our authserv-id (a forgery to be removed, RFC 8601 5).
  */
 #ifndef DKIMLENS_ARES_H

@@ -2,6 +2,7 @@
  * bodyhash - streaming body hash of one canonicalization (RFC 6376 3.7)
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/evp.h>
 
@@ -12,6 +13,8 @@ struct bodyhash {
 	long long		 limit;		/* -1: none */
 	long long		 total;		/* canonical bytes seen */
 	int			 failed;	/* an EVP update failed */
+	int			 done;		/* final computed */
+	unsigned char		 digest[BODYHASH_LEN];
 	EVP_MD_CTX		*md;
 	struct canon_body	*cb;
 };
@@ -79,10 +82,15 @@ bodyhash_final(struct bodyhash *bh, unsigned char *out, long long *total_out,
 {
 	unsigned int	 n = 0;
 
-	canon_body_final(bh->cb);
-	if (bh->failed || EVP_DigestFinal_ex(bh->md, out, &n) != 1 ||
-	    n != BODYHASH_LEN)
-		return errbuf_ssl(err, "body hash: SHA-256");
+	/* signatures may share a body hash: finish it once, then replay */
+	if (!bh->done) {
+		canon_body_final(bh->cb);
+		if (bh->failed || EVP_DigestFinal_ex(bh->md, bh->digest, &n)
+		    != 1 || n != BODYHASH_LEN)
+			return errbuf_ssl(err, "body hash: SHA-256");
+		bh->done = 1;
+	}
+	memcpy(out, bh->digest, BODYHASH_LEN);
 	if (total_out != NULL)
 		*total_out = bh->total;
 	return 0;

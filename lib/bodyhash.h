@@ -24,13 +24,16 @@ struct bodyhash;
 struct bodyhash *bodyhash_new(enum canon c, long long limit,
 	    struct errbuf *err);
 
-/* bodyhash_update - feed raw body bytes (CRLF or LF line ends) */
+/* bodyhash_update - feed raw body bytes (CRLF or LF line ends); not
+ * after bodyhash_final() */
 void	bodyhash_update(struct bodyhash *bh, const void *data, size_t len);
 
 /*
  * bodyhash_final - finish; writes BODYHASH_LEN bytes to out.  *total_out
  * (may be NULL) gets the canonical body length, which exceeds the limit
- * when content follows the l= point.  Returns 0 or -1 (OpenSSL failure).
+ * when content follows the l= point.  May be called again (signatures
+ * sharing the hash): later calls return the same values.  Returns 0 or -1
+ * (OpenSSL failure).
  */
 int	bodyhash_final(struct bodyhash *bh, unsigned char *out,
 	    long long *total_out, struct errbuf *err);

@@ -122,10 +122,8 @@ canon_header(enum canon c, const char *name, const char *value, int strip_b,
 		if (buf_puts(out, name) == -1 || buf_append(out, ":", 1) == -1)
 			return -1;
 		for (i = 0; i < len; i++) {
-			if (i == skip_from) {
-				i = skip_to - 1;
+			if (i >= skip_from && i < skip_to)
 				continue;
-			}
 			/* a bare LF fold becomes CRLF */
 			if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r')) {
 				if (buf_append(out, crlf, 2) == -1)
@@ -149,13 +147,15 @@ canon_header(enum canon c, const char *name, const char *value, int strip_b,
 			return -1;
 		len = strlen(value);
 		for (i = 0; i < len; i++) {
-			if (i == skip_from) {
-				i = skip_to - 1;
+			if (i >= skip_from && i < skip_to)
 				continue;
-			}
 			ch = value[i];
-			/* unfold, and reduce WSP runs to one SP */
-			if (ch == '\r' || ch == '\n')
+			/*
+			 * Unfold (3.4.2): drop the CRLF (or bare LF, as MTAs
+			 * hand folds to milters) of a fold; a lone CR is
+			 * text.  Then reduce WSP runs to one SP.
+			 */
+			if (ch == '\n' || (ch == '\r' && value[i + 1] == '\n'))
 				continue;
 			if (is_wsp(ch)) {
 				wsp = 1;

@@ -40,11 +40,15 @@ msg_split(const char *data, size_t len, msg_header_fn *hdr, void *arg,
 	buf_init(&value, MSG_FIELD_MAX);
 	*body_off = len;
 	/* an mbox "From " separator line is not a header field */
-	if (len > 5 && memcmp(data, "From ", 5) == 0) {
+	for (i = 5; i < len && (data[i] == ' ' || data[i] == '\t'); i++)
+		continue;
+	if (len > 5 && memcmp(data, "From ", 5) == 0 &&
+	    (i == len || data[i] != ':')) {
 		next = line_end(data, len, 0, &cend);
 		i = next;
 		lineno++;
-	}
+	} else
+		i = 0;
 	while (i < len) {
 		next = line_end(data, len, i, &cend);
 		lineno++;

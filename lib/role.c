@@ -1,8 +1,12 @@
 /*
  * role - whose signature is it: the author's, an ESP's, or a third party's
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libpsl.h>
 
 #include "lib/role.h"
 
@@ -36,61 +40,48 @@ role_is_under(const char *name, const char *domain)
 }
 
 /*
- * Second-level labels that registries use under two-letter country codes
- * (co.uk, com.au, ne.jp, ...): with one of these, the organizational
- * domain has three labels.  A public suffix list would be exact; this
- * covers the common registries without shipping one.
+ * The Public Suffix List context: loaded once (the newest list installed
+ * by Debian's publicsuffix package, else libpsl's built-in copy) and only
+ * read afterwards, so threads share it without a lock.
  */
-static const char *const sld[] = {
-	"ac", "co", "com", "edu", "gov", "net", "org", "ne", "or", "go",
-	"gob", "mil", "nom", "ltd", "plc", "sch", "me", "gen", "biz",
-	"info", "nic", "web", "asso", NULL
-};
+static pthread_once_t	 psl_once = PTHREAD_ONCE_INIT;
+static const psl_ctx_t	*psl_ctx;
 
-/* role_org_domain - the organizational domain of name */
+static void
+psl_load(void)
+{
+	psl_ctx = psl_latest(NULL);
+	if (psl_ctx == NULL)
+		psl_ctx = psl_builtin();
+}
+
+/*
+ * role_org_domain - the organizational domain of name (RFC 7489 3.2): the
+ * registrable domain under the Public Suffix List.  A name that is itself
+ * a public suffix is its own organizational domain.
+ */
 void
 role_org_domain(const char *name, char *out, size_t outlen)
 {
-	const char	*labels[4] = { NULL, NULL, NULL, NULL };
-	const char	*p, *start;
-	size_t		 n, len, i, tld_len, sld_len;
+	char		 low[256];
+	const char	*reg = NULL;
+	size_t		 len, i;
 
+	if (outlen == 0)
+		return;
 	len = strlen(name);
 	while (len > 0 && name[len - 1] == '.')
 		len--;
-	/* find the starts of the last three labels */
-	n = 0;
-	for (p = name + len; p > name && n < 3; ) {
-		start = p;
-		while (start > name && start[-1] != '.')
-			start--;
-		labels[n++] = start;
-		p = start > name ? start - 1 : name;
-		if (start == name)
-			break;
-	}
-	start = name;
-	if (n >= 2) {
-		tld_len = (size_t)(name + len - labels[0]);
-		sld_len = (size_t)(labels[0] - 1 - labels[1]);
-		start = labels[1];
-		if (n >= 3 && tld_len == 2)
-			for (i = 0; sld[i] != NULL; i++)
-				if (strlen(sld[i]) == sld_len &&
-				    strncasecmp(labels[1], sld[i], sld_len) == 0)
-					start = labels[2];
-	}
-	n = (size_t)(name + len - start);
-	if (outlen == 0)
-		return;
-	if (n >= outlen)
-		n = outlen - 1;
-	for (i = 0; i < n; i++) {
-		char c = start[i];
-
-		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-	}
-	out[n] = '\0';
+	if (len >= sizeof(low))
+		len = sizeof(low) - 1;
+	for (i = 0; i < len; i++)
+		low[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
+		    (char)(name[i] - 'A' + 'a') : name[i];
+	low[len] = '\0';
+	pthread_once(&psl_once, psl_load);
+	if (psl_ctx != NULL)
+		reg = psl_registrable_domain(psl_ctx, low);
+	snprintf(out, outlen, "%s", reg != NULL ? reg : low);
 }
 
 /* in_list - sdid is one of, or below one of, the listed domains */

@@ -5,9 +5,8 @@
  * parent or child of it within one organizational domain, RFC 7489 3.1.1
  * relaxed alignment).  esp: d= is, or is below, a domain of the configured
  * ESP list (default amazonses.com).  third-party: anything else.
- * The organizational domain is found without a public suffix list: the
- * last two labels, or three when the second-to-last is a short registry
- * label under a two-letter ccTLD (co.uk, com.au, ...).
+ * The organizational domain comes from the Public Suffix List (libpsl, the
+ * list of Debian's publicsuffix package), as RFC 7489 3.2 says.
  */
 #ifndef DKIMLENS_ROLE_H
 #define DKIMLENS_ROLE_H

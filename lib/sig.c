@@ -62,12 +62,12 @@ copy_nows(char *dst, size_t dstlen, const char *src)
 }
 
 /*
- * domain_ok - RFC 6376 3.5 / RFC 5321 sub-domain syntax: labels of letters,
+ * sig_domain_ok - RFC 6376 3.5 / RFC 5321 sub-domain syntax: labels of letters,
  * digits and hyphens (underscore tolerated for selectors), not empty, not
  * beginning or ending with a hyphen, at most 63 octets, 253 in all.
  */
-static int
-domain_ok(const char *s, int allow_underscore)
+int
+sig_domain_ok(const char *s, int allow_underscore)
 {
 	size_t	 label = 0, total = 0;
 	char	 prev = '.';
@@ -307,12 +307,12 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 		    "a=%.20s", taglist_get(&tl, "a"));
 		goto fail;
 	}
-	if (!domain_ok(sig->d, 0)) {
+	if (!sig_domain_ok(sig->d, 0)) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_DOMAIN,
 		    "d=%.60s", taglist_get(&tl, "d"));
 		goto fail;
 	}
-	if (!domain_ok(sig->s, 1)) {
+	if (!sig_domain_ok(sig->s, 1)) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_SELECTOR,
 		    "s=%.60s", taglist_get(&tl, "s"));
 		goto fail;

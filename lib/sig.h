@@ -17,7 +17,7 @@
 #include "lib/canon.h"
 #include "lib/verdict.h"
 
-#define SIG_MAX_HEADERS		64	/* names in h= */
+#define SIG_MAX_HEADERS		256	/* names in h= */
 #define SIG_MAX_B		1024	/* decoded b= bytes */
 #define SIG_FUTURE_SLACK	(12 * 3600)	/* t= clock skew allowed, s */
 
@@ -55,6 +55,13 @@ int	sig_parse(const char *value, time_t now, struct sig **sig_out,
 
 /* sig_free - NULL allowed */
 void	sig_free(struct sig *sig);
+
+/*
+ * sig_domain_ok - 1 when s is a valid d= domain (or, with
+ * allow_underscore, an s= selector): dot-separated labels of letters,
+ * digits and inner hyphens, each 1-63 octets, 253 in all.
+ */
+int	sig_domain_ok(const char *s, int allow_underscore);
 
 /* sig_alg_name - "rsa-sha256", "ed25519-sha256", "rsa-sha1" */
 const char *sig_alg_name(enum sig_alg alg);

@@ -12,9 +12,11 @@
 #include "lib/bodyhash.h"
 #include "lib/buf.h"
 #include "lib/hdr.h"
+#include "lib/role.h"
+#include "lib/sig.h"
 #include "lib/sign.h"
 
-#define SIGN_MAX_NAMES	128	/* names in h= */
+#define SIGN_MAX_NAMES	SIG_MAX_HEADERS	/* names in h=, as verifiers take */
 
 struct signer {
 	enum sign_alg	 alg;
@@ -77,6 +79,41 @@ dup_or_null(const char *s, int *failed)
 	return p;
 }
 
+/* identity_ok - i= is [local-part]@domain, domain at or below d= */
+static int
+identity_ok(const char *i, const char *d)
+{
+	const char	*at = strrchr(i, '@'), *p;
+
+	if (at == NULL || !sig_domain_ok(at + 1, 0) ||
+	    !role_is_under(at + 1, d))
+		return 0;
+	for (p = i; p < at; p++)
+		if ((unsigned char)*p <= 0x20 || *p == ';' ||
+		    (unsigned char)*p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* list_has_name - a colon or comma separated name list contains name */
+static int
+list_has_name(const char *list, const char *name)
+{
+	const char	*p, *e;
+	size_t		 len, n = strlen(name);
+
+	for (p = list; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		p += strspn(p, " \t");
+		e = p + strcspn(p, ":,");
+		len = (size_t)(e - p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == n && strncasecmp(p, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* signer_new - check settings and key, start the body hash */
 struct signer *
 signer_new(const struct sign_settings *st, struct errbuf *err)
@@ -87,6 +124,28 @@ signer_new(const struct sign_settings *st, struct errbuf *err)
 	if (st->domain == NULL || *st->domain == '\0' ||
 	    st->selector == NULL || *st->selector == '\0') {
 		errbuf_set(err, "signing needs a domain and a selector");
+		return NULL;
+	}
+	if (!sig_domain_ok(st->domain, 0)) {
+		errbuf_set(err, "'%s' is not a valid signing domain (d=)",
+		    st->domain);
+		return NULL;
+	}
+	if (!sig_domain_ok(st->selector, 1)) {
+		errbuf_set(err, "'%s' is not a valid selector (s=)",
+		    st->selector);
+		return NULL;
+	}
+	if (st->identity != NULL && !identity_ok(st->identity, st->domain)) {
+		errbuf_set(err, "identity '%s' must be an address at %s or a "
+		    "subdomain of it (RFC 6376 3.5 i=)", st->identity,
+		    st->domain);
+		return NULL;
+	}
+	if (st->headers != NULL && list_has_name(st->headers,
+	    "DKIM-Signature")) {
+		errbuf_set(err, "the header list must not name DKIM-Signature "
+		    "(RFC 6376 5.4)");
 		return NULL;
 	}
 	if (st->key == NULL) {

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define TAGLIST_MAX	32
+#define TAGLIST_MAX	64
 
 struct taglist {
 	size_t	 n;

@@ -9,6 +9,7 @@
  * joined and each surviving signature gets bh= and b= checked.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,43 +157,92 @@ verifier_header(struct verifier *v, const char *name, const char *value,
 }
 
 /*
- * from_domain - the domain of the RFC 5322 From address: the addr-spec
- * inside <...> if present, else the whole value; comments ignored.
+ * from_domain - the domain of the RFC 5322 From address.  Comments are
+ * dropped and quoted strings made opaque first (RFC 5322 3.2.2, 3.2.4), so
+ * "victim@a.example (x@b.example)" yields a.example.  A From with several
+ * mailboxes, or no parseable address, has no author domain (RFC 7489
+ * 6.6.1): out is left empty and no signature gets the author role.
  */
 static void
 from_domain(const char *value, char *out, size_t outlen)
 {
-	const char	*p, *lt, *gt, *at, *e;
-	size_t		 n, i;
+	char		*clean, *p, *start, *end, *at;
+	size_t		 n = 0, i, len;
+	int		 depth = 0, quoted = 0, angle = 0;
 
 	out[0] = '\0';
-	p = value;
-	if ((lt = strrchr(value, '<')) != NULL &&
-	    (gt = strchr(lt, '>')) != NULL) {
-		p = lt + 1;
-		e = gt;
-	} else
-		e = value + strlen(value);
+	if ((clean = malloc(strlen(value) + 1)) == NULL)
+		return;
+	for (p = (char *)(uintptr_t)value; *p != '\0'; p++) {
+		if ((quoted || depth > 0) && *p == '\\' && p[1] != '\0') {
+			p++;
+			if (quoted)
+				clean[n++] = 'q';
+			continue;
+		}
+		if (quoted) {
+			if (*p == '"')
+				quoted = 0;
+			clean[n++] = 'q';
+		} else if (depth > 0) {
+			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+			if (depth == 0)
+				clean[n++] = ' ';
+		} else if (*p == '(')
+			depth = 1;
+		else if (*p == '"') {
+			quoted = 1;
+			clean[n++] = 'q';
+		} else {
+			if (*p == '<')
+				angle++;
+			else if (*p == '>')
+				angle--;
+			else if (*p == ',' && angle == 0) {
+				/* several mailboxes: no single author */
+				goto done;
+			}
+			clean[n++] = *p;
+		}
+	}
+	clean[n] = '\0';
+	if (quoted || depth > 0)
+		goto done;
+	start = clean;
+	end = clean + n;
+	if ((p = strchr(clean, '<')) != NULL) {
+		start = p + 1;
+		if ((end = strchr(start, '>')) == NULL || strchr(end + 1, '<'))
+			goto done;
+	}
 	at = NULL;
-	for (; p < e; p++)
+	for (p = start; p < end; p++)
 		if (*p == '@')
 			at = p;
 	if (at == NULL)
-		return;
-	at++;
-	for (n = 0; at + n < e; n++)
-		if (at[n] == ' ' || at[n] == '\t' || at[n] == '\r' ||
-		    at[n] == '\n' || at[n] == '(' || at[n] == '>' ||
-		    at[n] == ',' || at[n] == ';')
-			break;
-	while (n > 0 && at[n - 1] == '.')
-		n--;
-	if (n >= outlen)
-		return;
-	for (i = 0; i < n; i++)
-		out[i] = (at[i] >= 'A' && at[i] <= 'Z') ?
-		    (char)(at[i] - 'A' + 'a') : at[i];
-	out[n] = '\0';
+		goto done;
+	for (p = at + 1; p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'); p++)
+		continue;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n' || end[-1] == '.'))
+		end--;
+	len = (size_t)(end - p);
+	if (len == 0 || len >= outlen)
+		goto done;
+	for (i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
+			goto done;
+	}
+	for (i = 0; i < len; i++)
+		out[i] = (p[i] >= 'A' && p[i] <= 'Z') ?
+		    (char)(p[i] - 'A' + 'a') : p[i];
+	out[len] = '\0';
+done:
+	free(clean);
 }
 
 static void
