@@ -128,7 +128,8 @@ bench: deps all $(BENCH_BIN)
 
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang \
-	    CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' all
+	    CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	    -Wno-unknown-warning-option' all
 	sh tests/fuzz/libfuzzer.sh
 
 install: all

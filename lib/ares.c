@@ -136,9 +136,21 @@ int
 ares_is_ours(const char *value, const char *authserv_id)
 {
 	const char	*p, *e;
-	size_t		 len = strlen(authserv_id);
+	char		 id[256];
+	size_t		 len = strlen(authserv_id), n = 0;
 
 	p = skip_cfws(value);
+	if (*p == '"') {
+		/* RFC 8601 2.2: the authserv-id may be a quoted-string */
+		for (p++; *p != '\0' && *p != '"' && n + 1 < sizeof(id); p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			id[n++] = *p;
+		}
+		id[n] = '\0';
+		return *p == '"' && n == len && len > 0 &&
+		    strncasecmp(id, authserv_id, len) == 0;
+	}
 	e = p;
 	while (*e != '\0' && *e != ';' && *e != ' ' && *e != '\t' &&
 	    *e != '\r' && *e != '\n' && *e != '(')

@@ -21,6 +21,9 @@ log_set_sink(log_sink_fn *sink, enum log_level max_level)
 	log_max = max_level;
 }
 
+static void vlog(enum log_level, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(enum log_level level, const char *fmt, va_list ap)
 {

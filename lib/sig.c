@@ -237,6 +237,10 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 
 	*sig_out = NULL;
 	verdict_set(r, VERDICT_PASS, REASON_OK, NULL);
+	if (partial != NULL) {
+		memset(partial, 0, sizeof(*partial));
+		partial->l = partial->t = partial->x = -1;
+	}
 	if ((sig = calloc(1, sizeof(*sig))) == NULL) {
 		verdict_set(r, VERDICT_TEMPERROR, REASON_INTERNAL,
 		    "out of memory");
