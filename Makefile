@@ -124,7 +124,7 @@ run: deps all
 	$(MILTER) -f -c conf/dkimlens.conf
 
 bench: deps all $(BENCH_BIN)
-	sh tests/bench/run.sh
+	BENCH_BUILD=$(B) sh tests/bench/run.sh
 
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang \

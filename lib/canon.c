@@ -203,6 +203,11 @@ emit(struct canon_body *cb, const char *p, size_t len)
 	size_t	 k;
 
 	cb->any_output = 1;
+	if (len >= sizeof(cb->buf)) {
+		flush(cb);
+		cb->out(cb->arg, (const unsigned char *)p, len);
+		return;
+	}
 	while (len > 0) {
 		if (cb->n == sizeof(cb->buf))
 			flush(cb);
@@ -216,9 +221,9 @@ emit(struct canon_body *cb, const char *p, size_t len)
 	}
 }
 
-/* content - a byte of line content: release what was held back first */
+/* content - line content: release what was held back first */
 static void
-content(struct canon_body *cb, char ch)
+content(struct canon_body *cb, const char *p, size_t len)
 {
 	for (; cb->held_crlf > 0; cb->held_crlf--)
 		emit(cb, crlf, 2);
@@ -227,7 +232,7 @@ content(struct canon_body *cb, char ch)
 		cb->held_wsp = 0;
 	}
 	cb->line_content = 1;
-	emit(cb, &ch, 1);
+	emit(cb, p, len);
 }
 
 static void
@@ -242,12 +247,25 @@ end_line(struct canon_body *cb)
 		cb->held_crlf++;
 }
 
+/* plain - length of the run at p that needs no state: no CR, LF or WSP */
+static size_t
+plain(const char *p, size_t len, int relaxed)
+{
+	size_t	 n;
+
+	for (n = 0; n < len; n++)
+		if (p[n] == '\r' || p[n] == '\n' ||
+		    (relaxed && (p[n] == ' ' || p[n] == '\t')))
+			break;
+	return n;
+}
+
 /* canon_body_update - feed a chunk of body */
 void
 canon_body_update(struct canon_body *cb, const void *data, size_t len)
 {
 	const char	*p = data;
-	size_t		 i;
+	size_t		 i, n;
 	char		 ch;
 
 	for (i = 0; i < len; i++) {
@@ -259,7 +277,7 @@ canon_body_update(struct canon_body *cb, const void *data, size_t len)
 				continue;
 			}
 			/* a lone CR is line content */
-			content(cb, '\r');
+			content(cb, "\r", 1);
 		}
 		if (ch == '\r') {
 			cb->held_cr = 1;
@@ -268,8 +286,12 @@ canon_body_update(struct canon_body *cb, const void *data, size_t len)
 		} else if (cb->c == CANON_RELAXED && is_wsp(ch)) {
 			/* a WSP run, leading ones included, becomes one SP */
 			cb->held_wsp = 1;
-		} else
-			content(cb, ch);
+		} else {
+			/* copy a whole run of ordinary bytes at once */
+			n = plain(p + i, len - i, cb->c == CANON_RELAXED);
+			content(cb, p + i, n);
+			i += n - 1;
+		}
 	}
 	flush(cb);
 }
@@ -280,7 +302,7 @@ canon_body_final(struct canon_body *cb)
 {
 	if (cb->held_cr) {
 		cb->held_cr = 0;
-		content(cb, '\r');
+		content(cb, "\r", 1);
 	}
 	cb->held_wsp = 0;
 	/* an unterminated last line gets its CRLF (3.4.3, 3.4.4) */
