@@ -120,8 +120,20 @@ check: deps
 	$(MAKE) SAN=1 all tests
 	sh tests/run.sh
 
+# run: the sample configuration and tables, unchanged, with example keys
+# made on first use in $(B)/run/keys (mode 600 in a 700 directory).
 run: deps all
-	$(MILTER) -f -c conf/dkimlens.conf
+	@mkdir -p $(B)/run/keys && chmod 700 $(B)/run/keys
+	cp conf/dkimlens.conf conf/key.table conf/signing.table $(B)/run/
+	@[ -f $(B)/run/keys/example.com.rsa.pem ] || (umask 077 && openssl \
+	    genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	    -out $(B)/run/keys/example.com.rsa.pem)
+	@[ -f $(B)/run/keys/example.com.ed25519.pem ] || (umask 077 && \
+	    openssl genpkey -quiet -algorithm ED25519 \
+	    -out $(B)/run/keys/example.com.ed25519.pem)
+	$(MILTER) -f -c $(B)/run/dkimlens.conf
+
+$(B)/milter/main.o: ALL_CPPFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
 
 bench: deps all $(BENCH_BIN)
 	BENCH_BUILD=$(B) sh tests/bench/run.sh

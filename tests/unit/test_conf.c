@@ -1,0 +1,400 @@
+/*
+ * test_conf - dkimlens.conf parsing: values, defaults, and errors that
+ * name the file and the line
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/conf.h"
+#include "lib/errbuf.h"
+
+/* datapath - a fixture under tests/data/conf, from the source tree */
+static const char *
+datapath(const char *name, char *out, size_t outlen)
+{
+	const char	*top = getenv("DKIMLENS_TOP");
+
+	snprintf(out, outlen, "%s/tests/data/conf/%s", top != NULL ? top : ".",
+	    name);
+	return out;
+}
+
+/* parse - conf_parse of a string named "t.conf" in /etc/dkimlens */
+static struct conf *
+parse(const char *text, struct errbuf *err)
+{
+	errbuf_clear(err);
+	return conf_parse("/etc/dkimlens/t.conf", text, strlen(text), err);
+}
+
+static void
+test_defaults_when_file_is_empty(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+
+	(void)state;
+	c = parse("# nothing\n\n", &err);
+	assert_non_null(c);
+	assert_string_equal(c->socket, CONF_SOCKET_DEFAULT);
+	assert_int_equal(c->mode, CONF_MODE_SIGN | CONF_MODE_VERIFY);
+	assert_int_equal(c->hcanon, CANON_RELAXED);
+	assert_int_equal(c->bcanon, CANON_RELAXED);
+	assert_string_equal(c->internal_hosts, "127.0.0.1, ::1");
+	assert_string_equal(c->oversign, "From");
+	assert_string_equal(c->esp_domains, "amazonses.com");
+	assert_string_equal(c->facility, "mail");
+	assert_null(c->authserv_id);
+	assert_null(c->keyfile);
+	assert_int_equal(c->max_signatures, 8);
+	assert_int_equal(c->min_key_bits, 1024);
+	assert_int_equal(c->dns_timeout_ms, 5000);
+	assert_int_equal(c->on_bad_signature, CONF_ACCEPT);
+	assert_int_equal(c->on_dns_error, CONF_ACCEPT);
+	assert_int_equal(c->on_internal_error, CONF_ACCEPT);
+	assert_int_equal(c->on_no_signature, CONF_ACCEPT);
+	assert_int_equal(c->umask, -1);
+	assert_int_equal(c->syslog, 1);
+	assert_int_equal(c->nwarnings, 0);
+	conf_free(c);
+}
+
+static void
+test_every_option_is_read(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		 path[512];
+
+	(void)state;
+	errbuf_clear(&err);
+	c = conf_load(datapath("good.conf", path, sizeof(path)), &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->socket, "inet6:8891@::1");
+	assert_int_equal(c->mode, CONF_MODE_SIGN | CONF_MODE_VERIFY);
+	assert_string_equal(c->domain, "example.com, example.org");
+	assert_string_equal(c->selector, "rsa2024, ed2024");
+	/* relative to the config file's directory */
+	assert_non_null(strstr(c->keyfile, "/tests/data/conf/keys/rsa.pem,"));
+	assert_non_null(strstr(c->keyfile, ",/etc/dkimlens/ed.pem"));
+	assert_int_equal(c->subdomains, 1);
+	assert_int_equal(c->multiple_signatures, 0);
+	assert_string_equal(c->internal_hosts, "127.0.0.1, ::1, 192.0.2.0/24");
+	assert_int_equal(c->hcanon, CANON_RELAXED);
+	assert_int_equal(c->bcanon, CANON_SIMPLE);
+	assert_int_equal(c->algs, CONF_ALG_RSA_SHA256 |
+	    CONF_ALG_ED25519_SHA256);
+	assert_string_equal(c->sign_headers, "From:To:Subject:Date");
+	assert_string_equal(c->oversign, "From:Subject");
+	assert_int_equal(c->signature_ttl, 604800);
+	assert_string_equal(c->authserv_id, "mx.example.com");
+	assert_string_equal(c->nameservers, "127.0.0.1:5353, [::1]:53");
+	assert_int_equal(c->dns_timeout_ms, 3000);
+	assert_string_equal(c->user, "dkimlens");
+	assert_string_equal(c->group, "mail");
+	assert_string_equal(c->pidfile, "/run/dkimlens/dkimlens.pid");
+	assert_int_equal(c->umask, 007);
+	assert_string_equal(c->facility, "local3");
+	assert_int_equal(c->min_key_bits, 2048);
+	assert_int_equal(c->background, 0);
+	assert_string_equal(c->esp_domains, "amazonses.com, sendgrid.net");
+	assert_int_equal(c->max_signatures, 4);
+	assert_int_equal(c->on_bad_signature, CONF_REJECT);
+	assert_int_equal(c->on_dns_error, CONF_TEMPFAIL);
+	assert_int_equal(c->on_internal_error, CONF_TEMPFAIL);
+	assert_int_equal(c->on_no_signature, CONF_ACCEPT);
+	assert_int_equal(c->line[CONF_K_SOCKET], 2);
+	assert_int_equal(c->line[CONF_K_ONNOSIG], 30);
+	assert_int_equal(c->nwarnings, 0);
+	conf_free(c);
+}
+
+static void
+test_sample_config_parses(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		 path[512];
+	const char	*top = getenv("DKIMLENS_TOP");
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/conf/dkimlens.conf",
+	    top != NULL ? top : ".");
+	errbuf_clear(&err);
+	c = conf_load(path, &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(c->nwarnings, 0);
+	conf_free(c);
+}
+
+static void
+test_file_error_names_file_and_line(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		 path[512], want[600];
+
+	(void)state;
+	errbuf_clear(&err);
+	datapath("bad-line7.conf", path, sizeof(path));
+	c = conf_load(path, &err);
+	assert_null(c);
+	snprintf(want, sizeof(want), "%s:7: MaxSignatures: ", path);
+	assert_memory_equal(err.msg, want, strlen(want));
+}
+
+static void
+test_missing_file_names_the_file(void **state)
+{
+	struct errbuf	 err;
+
+	(void)state;
+	errbuf_clear(&err);
+	assert_null(conf_load("/nonexistent/dkimlens.conf", &err));
+	assert_string_equal(err.msg,
+	    "/nonexistent/dkimlens.conf: No such file or directory");
+}
+
+/* Each bad input, the line it must name, and a word of the message. */
+static const struct {
+	const char	*label;
+	const char	*text;
+	const char	*prefix;	/* start of the error */
+	const char	*word;		/* somewhere in the error */
+} bad[] = {
+	{ "unknown option with suggestion", "Mode sv\nSelecter s1\n",
+	  "/etc/dkimlens/t.conf:2: unknown option 'Selecter'",
+	  "did you mean Selector?" },
+	{ "unknown option without suggestion", "\n\nFrobnicate 1\n",
+	  "/etc/dkimlens/t.conf:3: unknown option 'Frobnicate'", NULL },
+	{ "OpenDKIM option not supported", "ExternalIgnoreList /x\n",
+	  "/etc/dkimlens/t.conf:1: ExternalIgnoreList: OpenDKIM option",
+	  "not supported" },
+	{ "OpenDKIM MaximumSignaturesToVerify", "MaximumSignaturesToVerify 3",
+	  "/etc/dkimlens/t.conf:1: MaximumSignaturesToVerify",
+	  "MaxSignatures" },
+	{ "missing value", "Socket\n", "/etc/dkimlens/t.conf:1: Socket needs "
+	  "a value", NULL },
+	{ "duplicate option", "Mode s\nmode v\n", "/etc/dkimlens/t.conf:2: "
+	  "Mode is already set at line 1", NULL },
+	{ "socket without scheme", "Socket 8891@localhost\n",
+	  "/etc/dkimlens/t.conf:1: Socket: ", "inet:PORT@HOST" },
+	{ "socket bad port", "Socket inet:99999@127.0.0.1\n",
+	  "/etc/dkimlens/t.conf:1: Socket: ", "1 to 65535" },
+	{ "socket relative unix path", "Socket unix:dkim.sock\n",
+	  "/etc/dkimlens/t.conf:1: Socket: ", "absolute path" },
+	{ "mode", "Mode x\n", "/etc/dkimlens/t.conf:1: Mode: ", "s, v or sv" },
+	{ "canonicalization", "Canonicalization relaxed/loose\n",
+	  "/etc/dkimlens/t.conf:1: Canonicalization: ", "simple or relaxed" },
+	{ "rsa-sha1", "SignatureAlgorithm rsa-sha1\n",
+	  "/etc/dkimlens/t.conf:1: SignatureAlgorithm: ", "RFC 8301" },
+	{ "algorithm", "SignatureAlgorithm rsa-sha512\n",
+	  "/etc/dkimlens/t.conf:1: SignatureAlgorithm: ", "rsa-sha512" },
+	{ "boolean", "SubDomains maybe\n",
+	  "/etc/dkimlens/t.conf:1: SubDomains: ", "yes or no" },
+	{ "domain", "Domain exa$mple.com\n",
+	  "/etc/dkimlens/t.conf:1: Domain: ", NULL },
+	{ "domain bad label", "Domain ex!ample.com\n",
+	  "/etc/dkimlens/t.conf:1: Domain: ", "not a domain name" },
+	{ "selector", "Selector sel_1\n",
+	  "/etc/dkimlens/t.conf:1: Selector: ", "not a selector" },
+	{ "header name", "OversignHeaders From, Sub:ject\n",
+	  "/etc/dkimlens/t.conf:1: OversignHeaders: ", "Sub:ject" },
+	{ "SignHeaders without From", "SignHeaders To, Subject\n",
+	  "/etc/dkimlens/t.conf:1: SignHeaders: ", "From" },
+	{ "authserv-id", "AuthservID mx example\n",
+	  "/etc/dkimlens/t.conf:1: AuthservID: ", NULL },
+	{ "nameserver port", "Nameservers 127.0.0.1:0\n",
+	  "/etc/dkimlens/t.conf:1: Nameservers: ", "host[:port]" },
+	{ "dns timeout", "DNSTimeout 0\n",
+	  "/etc/dkimlens/t.conf:1: DNSTimeout: ", NULL },
+	{ "userid", "UserID dkim lens\n",
+	  "/etc/dkimlens/t.conf:1: UserID: ", "USER:GROUP" },
+	{ "umask", "UMask 089\n", "/etc/dkimlens/t.conf:1: UMask: ", "octal" },
+	{ "facility", "SyslogFacility kern\n",
+	  "/etc/dkimlens/t.conf:1: SyslogFacility: ", NULL },
+	{ "weak key bits", "MinimumKeyBits 512\n",
+	  "/etc/dkimlens/t.conf:1: MinimumKeyBits: ", "RFC 8301" },
+	{ "esp domains", "EspDomains amazonses.com, bad..com\n",
+	  "/etc/dkimlens/t.conf:1: EspDomains: ", "bad..com" },
+	{ "max signatures", "MaxSignatures 0\n",
+	  "/etc/dkimlens/t.conf:1: MaxSignatures: ", "1 to 32" },
+	{ "action", "OnBadSignature bounce\n",
+	  "/etc/dkimlens/t.conf:1: OnBadSignature: ", "accept, tempfail or "
+	  "reject" },
+	{ "action discard", "On-DNSError discard\n",
+	  "/etc/dkimlens/t.conf:1: OnDNSError: ", "never lost" },
+	{ "data set type", "KeyTable db:/etc/opendkim/keys.db\n",
+	  "/etc/dkimlens/t.conf:1: KeyTable: ", "db:" },
+	{ "KeyTable as refile", "KeyTable refile:/k\nSigningTable /s\n",
+	  "/etc/dkimlens/t.conf:1: KeyTable: ", "refile" },
+	{ "KeyFile without Selector", "Domain example.com\n"
+	  "KeyFile /k.pem\n", "/etc/dkimlens/t.conf:2: KeyFile needs a "
+	  "Selector", NULL },
+	{ "Selector without KeyFile", "Domain example.com\nSelector s\n",
+	  "/etc/dkimlens/t.conf:2: Selector needs a KeyFile", NULL },
+	{ "KeyFile without Domain", "Selector s\nKeyFile /k.pem\n",
+	  "/etc/dkimlens/t.conf:2: KeyFile needs Domain", NULL },
+	{ "key files and selectors differ", "Domain example.com\n"
+	  "Selector a, b\nKeyFile /a.pem\n", "/etc/dkimlens/t.conf:3: ",
+	  "1 key files but 2 selectors at line 2" },
+	{ "KeyTable without SigningTable", "\nKeyTable /etc/k\n",
+	  "/etc/dkimlens/t.conf:2: KeyTable needs a SigningTable", NULL },
+	{ "SigningTable without KeyTable", "SigningTable refile:/etc/s\n",
+	  "/etc/dkimlens/t.conf:1: SigningTable needs a KeyTable", NULL },
+	{ "line too long", NULL, "/etc/dkimlens/t.conf:1: line longer", NULL },
+};
+
+static void
+test_bad_input_names_file_and_line(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		*text;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].text != NULL)
+			text = strdup(bad[i].text);
+		else {
+			text = malloc(CONF_LINE_MAX + 20);
+			assert_non_null(text);
+			memset(text, 'a', CONF_LINE_MAX + 10);
+			text[CONF_LINE_MAX + 10] = '\0';
+		}
+		assert_non_null(text);
+		c = parse(text, &err);
+		free(text);
+		if (c != NULL) {
+			conf_free(c);
+			fail_msg("%s: accepted", bad[i].label);
+		}
+		if (strncmp(err.msg, bad[i].prefix, strlen(bad[i].prefix))
+		    != 0)
+			fail_msg("%s: got \"%s\", want prefix \"%s\"",
+			    bad[i].label, err.msg, bad[i].prefix);
+		if (bad[i].word != NULL && strstr(err.msg, bad[i].word) ==
+		    NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].label,
+			    err.msg, bad[i].word);
+	}
+}
+
+static void
+test_warnings_name_the_line(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+
+	(void)state;
+	c = parse("LogWhy yes\nKeyTable /k\nSigningTable refile:/s\n"
+	    "KeyFile /x.pem\n", &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(c->nwarnings, 2);
+	assert_non_null(strstr(c->warning[0], "t.conf:1: LogWhy"));
+	assert_non_null(strstr(c->warning[1], "t.conf:4: KeyFile is "
+	    "ignored"));
+	conf_free(c);
+	c = parse("Mode s\n", &err);
+	assert_non_null(c);
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warning[0], "t.conf:1: Mode includes s"));
+	conf_free(c);
+}
+
+static void
+test_values_and_aliases(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+
+	(void)state;
+	c = parse("socket unix:/run/dkimlens/s.sock\r\nMODE v\n"
+	    "DNSTimeout 250ms\nOversignHeaders none\nAuthservID HOSTNAME\n"
+	    "On-NoSignature tempfail\nCanonicalization simple\n"
+	    "KeyTable key.table\nSigningTable refile:./signing.table\n"
+	    "InternalHosts file:hosts\nUserID 110\n", &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->socket, "unix:/run/dkimlens/s.sock");
+	assert_int_equal(c->mode, CONF_MODE_VERIFY);
+	assert_int_equal(c->dns_timeout_ms, 250);
+	assert_string_equal(c->oversign, "");
+	assert_null(c->authserv_id);
+	assert_int_equal(c->on_no_signature, CONF_TEMPFAIL);
+	assert_int_equal(c->hcanon, CANON_SIMPLE);
+	assert_int_equal(c->bcanon, CANON_SIMPLE);
+	assert_string_equal(c->keytable, "/etc/dkimlens/key.table");
+	assert_string_equal(c->signingtable,
+	    "refile:/etc/dkimlens/signing.table");
+	assert_string_equal(c->internal_hosts, "file:/etc/dkimlens/hosts");
+	assert_string_equal(c->user, "110");
+	assert_null(c->group);
+	conf_free(c);
+}
+
+static void
+test_where_and_helpers(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		 buf[256], item[16], *p;
+	const char	*s = " a,b  ,, c";
+
+	(void)state;
+	c = parse("\nMode v\n", &err);
+	assert_non_null(c);
+	assert_string_equal(conf_where(c, CONF_K_MODE, buf, sizeof(buf)),
+	    "/etc/dkimlens/t.conf:2");
+	assert_string_equal(conf_where(c, CONF_K_SOCKET, buf, sizeof(buf)),
+	    "/etc/dkimlens/t.conf");
+	assert_string_equal(conf_name(CONF_K_KEYTABLE), "KeyTable");
+	assert_string_equal(conf_action_name(CONF_TEMPFAIL), "tempfail");
+	conf_free(c);
+	p = conf_path("/etc/dkimlens", "./k.pem");
+	assert_string_equal(p, "/etc/dkimlens/k.pem");
+	free(p);
+	p = conf_path("/etc/dkimlens", "/abs.pem");
+	assert_string_equal(p, "/abs.pem");
+	free(p);
+	assert_int_equal(conf_split(&s, item, sizeof(item)), 1);
+	assert_string_equal(item, "a");
+	assert_int_equal(conf_split(&s, item, sizeof(item)), 1);
+	assert_string_equal(item, "b");
+	assert_int_equal(conf_split(&s, item, sizeof(item)), 1);
+	assert_string_equal(item, "c");
+	assert_int_equal(conf_split(&s, item, sizeof(item)), 0);
+	c = conf_defaults();
+	assert_non_null(c);
+	assert_string_equal(c->socket, CONF_SOCKET_DEFAULT);
+	conf_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_when_file_is_empty),
+		cmocka_unit_test(test_every_option_is_read),
+		cmocka_unit_test(test_sample_config_parses),
+		cmocka_unit_test(test_file_error_names_file_and_line),
+		cmocka_unit_test(test_missing_file_names_the_file),
+		cmocka_unit_test(test_bad_input_names_file_and_line),
+		cmocka_unit_test(test_warnings_name_the_line),
+		cmocka_unit_test(test_values_and_aliases),
+		cmocka_unit_test(test_where_and_helpers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
