@@ -7,6 +7,7 @@
 
 #include "lib/ares.h"
 #include "lib/buf.h"
+#include "lib/hdr.h"
 
 /*
  * comment_text - copy s into out for use inside an RFC 5322 comment:
@@ -107,30 +108,6 @@ fail:
 	return NULL;
 }
 
-/* skip_cfws - skip whitespace and (nested) comments */
-static const char *
-skip_cfws(const char *p)
-{
-	int	 depth;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p != '(')
-			return p;
-		for (depth = 0; *p != '\0'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')' && --depth == 0) {
-				p++;
-				break;
-			}
-		}
-	}
-}
-
 /* ares_is_ours - the field's authserv-id is ours */
 int
 ares_is_ours(const char *value, const char *authserv_id)
@@ -139,7 +116,7 @@ ares_is_ours(const char *value, const char *authserv_id)
 	char		 id[256];
 	size_t		 len = strlen(authserv_id), n = 0;
 
-	p = skip_cfws(value);
+	p = hdr_skip_cfws(value);
 	if (*p == '"') {
 		/* RFC 8601 2.2: the authserv-id may be a quoted-string */
 		for (p++; *p != '\0' && *p != '"' && n + 1 < sizeof(id); p++) {

@@ -68,6 +68,30 @@ hdr_name_is(const char *name, const char *want)
 	return n == strlen(want) && strncasecmp(name, want, n) == 0;
 }
 
+/* hdr_skip_cfws - skip whitespace and (nested) comments */
+const char *
+hdr_skip_cfws(const char *p)
+{
+	int	 depth;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p != '(')
+			return p;
+		for (depth = 0; *p != '\0'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0) {
+				p++;
+				break;
+			}
+		}
+	}
+}
+
 /* hdrlist_count - fields called name */
 size_t
 hdrlist_count(const struct hdrlist *hl, const char *name)

@@ -43,6 +43,12 @@ void	hdrlist_free(struct hdrlist *hl);
 /* hdr_name_is - name equals want, case-insensitive, trailing WSP ignored */
 int	hdr_name_is(const char *name, const char *want);
 
+/*
+ * hdr_skip_cfws - skip folding whitespace and (nested, quoted-pair aware)
+ * comments, RFC 5322 3.2.2; returns the first other character.
+ */
+const char *hdr_skip_cfws(const char *p);
+
 /* hdrlist_count - how many fields are called name */
 size_t	hdrlist_count(const struct hdrlist *hl, const char *name);
 

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "lib/conf.h"
+#include "lib/hdr.h"
 #include "lib/keyfile.h"
 #include "lib/table.h"
 
@@ -789,30 +790,6 @@ table_match(const struct table *t, const char *addr, struct table_sig *out,
 	return 0;
 }
 
-/* skip_cfws - skip blanks, folds and (nested) comments */
-static const char *
-skip_cfws(const char *p)
-{
-	int	 depth;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p != '(')
-			return p;
-		for (depth = 0; *p != '\0'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')' && --depth == 0) {
-				p++;
-				break;
-			}
-		}
-	}
-}
-
 /* table_address - first address of a From value */
 int
 table_address(const char *v, char *out, size_t outlen)
@@ -823,7 +800,7 @@ table_address(const char *v, char *out, size_t outlen)
 	int		 quoted = 0;
 
 	/* find '<' outside quotes and comments, before the first ',' */
-	for (p = skip_cfws(v); *p != '\0'; p++) {
+	for (p = hdr_skip_cfws(v); *p != '\0'; p++) {
 		if (quoted) {
 			if (*p == '\\' && p[1] != '\0')
 				p++;
@@ -834,7 +811,7 @@ table_address(const char *v, char *out, size_t outlen)
 		if (*p == '"')
 			quoted = 1;
 		else if (*p == '(')
-			p = skip_cfws(p) - 1;
+			p = hdr_skip_cfws(p) - 1;
 		else if (*p == '<') {
 			start = p + 1;
 			if ((end = strchr(start, '>')) == NULL)
@@ -849,10 +826,10 @@ table_address(const char *v, char *out, size_t outlen)
 	}
 	/* copy the addr-spec without CFWS outside quoted local parts */
 	quoted = 0;
-	for (p = skip_cfws(start); p < end && *p != '\0'; p++) {
+	for (p = hdr_skip_cfws(start); p < end && *p != '\0'; p++) {
 		if (!quoted && (*p == '(' || *p == ' ' || *p == '\t' ||
 		    *p == '\r' || *p == '\n')) {
-			p = skip_cfws(p) - 1;
+			p = hdr_skip_cfws(p) - 1;
 			continue;
 		}
 		if (*p == '"')

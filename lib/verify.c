@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "lib/bodyhash.h"
+#include "lib/diag.h"
 #include "lib/buf.h"
 #include "lib/hdr.h"
 #include "lib/keyrec.h"
@@ -253,20 +254,6 @@ set_key_failed(struct vsig *vs)
 	pthread_mutex_unlock(&vs->v->lock);
 }
 
-/* exists - a TXT lookup of name finds something (for hints) */
-static int
-exists(struct dns_resolver *dns, const char *name)
-{
-	struct dns_answer	*a = NULL;
-	int			 found;
-
-	if (dns_query(dns, name, DNS_T_TXT, &a, NULL) == -1)
-		return 0;
-	found = a->status == DNS_OK;
-	dns_answer_free(a);
-	return found;
-}
-
 /* lookup - the key lookup thread of one signature */
 static void *
 lookup(void *arg)
@@ -274,7 +261,7 @@ lookup(void *arg)
 	struct vsig		*vs = arg;
 	struct dns_answer	*a = NULL;
 	struct errbuf		 err;
-	char			 alt[600];
+	struct diag_finding	 f;
 	const char		*rec = NULL;
 	size_t			 i, ncand = 0;
 
@@ -296,21 +283,12 @@ lookup(void *arg)
 		    " at CNAME target " : "", a->ncname > 0 ?
 		    a->cname[a->ncname - 1] : "", a->server);
 		/* the seeds' usual mistakes, checked only on failure */
-		snprintf(alt, sizeof(alt), "%s.%s", vs->out.key_name,
-		    vs->out.d);
-		if (exists(vs->v->dns, alt)) {
+		if (diag_duplicated_apex(vs->v->dns, vs->out.s, vs->out.d, &f,
+		    NULL) == 1 || diag_no_underscore(vs->v->dns, vs->out.s,
+		    vs->out.d, &f, NULL) == 1)
 			snprintf(vs->key_hint, sizeof(vs->key_hint),
-			    "the record exists at %s: the DNS provider "
-			    "appended the domain; enter the name as %s._domainkey"
-			    " only", alt, vs->out.s);
-			goto failed;
-		}
-		snprintf(alt, sizeof(alt), "%s.domainkey.%s", vs->out.s,
-		    vs->out.d);
-		if (exists(vs->v->dns, alt))
-			snprintf(vs->key_hint, sizeof(vs->key_hint),
-			    "the record exists at %s without the underscore; "
-			    "publish it at %s", alt, vs->out.key_name);
+			    "the key is published at %s instead: %s", f.name,
+			    f.fix);
 		goto failed;
 	default:
 		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
