@@ -62,11 +62,24 @@ ptoken(const char *s, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+/* prop - append " name=value" to out when value is not empty */
+static void
+prop(char *out, size_t outlen, const char *name, const char *value)
+{
+	char	 tok[300];
+	size_t	 n = strlen(out);
+
+	if (*value == '\0' || n >= outlen)
+		return;
+	ptoken(value, tok, sizeof(tok));
+	snprintf(out + n, outlen - n, " %s=%s", name, tok);
+}
+
 /* ares_resinfo - one signature as a resinfo */
 void
 ares_resinfo(const struct verify_sig *vs, char *out, size_t outlen)
 {
-	char	 raw[400], reason[400], d[300], s[300], a[64], b[32];
+	char	 raw[400], reason[400];
 
 	if (vs->result.detail[0] != '\0')
 		snprintf(raw, sizeof(raw), "%s: %s",
@@ -75,13 +88,13 @@ ares_resinfo(const struct verify_sig *vs, char *out, size_t outlen)
 		snprintf(raw, sizeof(raw), "%s",
 		    reason_text(vs->result.reason));
 	comment_text(raw, reason, sizeof(reason));
-	ptoken(vs->d, d, sizeof(d));
-	ptoken(vs->s, s, sizeof(s));
-	ptoken(vs->a, a, sizeof(a));
-	ptoken(vs->b8, b, sizeof(b));
-	snprintf(out, outlen, "dkim=%s (%s) header.d=%s header.s=%s "
-	    "header.a=%s header.b=%s", verdict_name(vs->result.verdict),
-	    reason, d, s, a, b);
+	snprintf(out, outlen, "dkim=%s (%s)", verdict_name(vs->result.verdict),
+	    reason);
+	/* a property the signature did not state is left out, not faked */
+	prop(out, outlen, "header.d", vs->d);
+	prop(out, outlen, "header.s", vs->s);
+	prop(out, outlen, "header.a", vs->a);
+	prop(out, outlen, "header.b", vs->b8);
 }
 
 /* ares_format - the whole field value */
