@@ -57,6 +57,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 FAKEDNS_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(shell grep -l 'tests/unit/fake_dns.h' $(UNIT_SRC) /dev/null 2>/dev/null))
+# A test that includes "tests/unit/oracle.h" (the independent reference
+# canonicalizer of the sign and verify tests) is linked with oracle.c.
+ORACLE_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
+	$(shell grep -l 'tests/unit/oracle.h' $(UNIT_SRC) /dev/null 2>/dev/null))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/fuzz/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
@@ -87,8 +91,10 @@ $(MILTER): $(MILTER_OBJ) $(LIB_A)
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIB_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(if $(filter $@,$(FAKEDNS_TESTS)),$(B)/tests/unit/fake_dns.o) \
+	    $(if $(filter $@,$(ORACLE_TESTS)),$(B)/tests/unit/oracle.o) \
 	    $(LIB_A) $(CMOCKA_LIBS) $(LIBS)
 $(FAKEDNS_TESTS): $(B)/tests/unit/fake_dns.o
+$(ORACLE_TESTS): $(B)/tests/unit/oracle.o
 
 # Fuzz harnesses: with clang's libFuzzer under `make fuzz`; in `make check`
 # each harness is linked with a driver that replays its corpus.

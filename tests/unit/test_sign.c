@@ -33,6 +33,7 @@
 #include "lib/verdict.h"
 #include "lib/verify.h"
 #include "tests/unit/fake_dns.h"
+#include "tests/unit/oracle.h"
 
 #define NOW	((time_t)1700000000)
 
@@ -78,75 +79,6 @@ struct fx {
  * ---- the oracle ----
  */
 
-struct ofields {
-	char	*name[64];
-	char	*value[64];
-	size_t	 n;
-};
-
-static int
-collect(void *arg, const char *name, const char *value, struct errbuf *err)
-{
-	struct ofields	*of = arg;
-
-	(void)err;
-	if (of->n == 64)
-		return -1;
-	of->name[of->n] = strdup(name);
-	of->value[of->n] = strdup(value);
-	of->n++;
-	return 0;
-}
-
-static void
-ofields_free(struct ofields *of)
-{
-	size_t	 i;
-
-	for (i = 0; i < of->n; i++) {
-		free(of->name[i]);
-		free(of->value[i]);
-	}
-	of->n = 0;
-}
-
-/* ofield_canon - RFC 6376 3.4.1 / 3.4.2, no final CRLF */
-static void
-ofield_canon(int relaxed, const char *name, const char *value,
-    struct buf *out)
-{
-	const char	*p;
-	size_t		 len;
-	int		 sp = 0, any = 0;
-	char		 c;
-
-	if (!relaxed) {
-		assert_int_equal(buf_printf(out, "%s:%s", name, value), 0);
-		return;
-	}
-	len = strlen(name);
-	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
-		len--;
-	for (p = name; p < name + len; p++) {
-		c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-		assert_int_equal(buf_append(out, &c, 1), 0);
-	}
-	assert_int_equal(buf_append(out, ":", 1), 0);
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '\r' || *p == '\n')
-			continue;
-		if (*p == ' ' || *p == '\t') {
-			sp = 1;
-			continue;
-		}
-		if (sp && any)
-			assert_int_equal(buf_append(out, " ", 1), 0);
-		sp = 0;
-		any = 1;
-		assert_int_equal(buf_append(out, p, 1), 0);
-	}
-}
-
 /*
  * otag - the value of tag in a tag list, FWS removed, into out; 0 when
  * found.  Written here rather than taken from lib/taglist.c.
@@ -180,36 +112,6 @@ otag(const char *list, const char *tag, char *out, size_t outlen)
 	}
 }
 
-/* oheaders - RFC 6376 5.4.2 selection of the h= fields, canonicalized */
-static void
-oheaders(const struct ofields *of, const char *h, int relaxed,
-    struct buf *out)
-{
-	char		 name[128];
-	int		 used[64];
-	const char	*p, *e;
-	size_t		 len, j;
-
-	memset(used, 0, sizeof(used));
-	for (p = h; *p != '\0'; p = *e == '\0' ? e : e + 1) {
-		e = p + strcspn(p, ":");
-		len = (size_t)(e - p);
-		assert_true(len < sizeof(name));
-		memcpy(name, p, len);
-		name[len] = '\0';
-		for (j = of->n; j > 0; j--) {
-			if (used[j - 1] || strcasecmp(of->name[j - 1], name)
-			    != 0)
-				continue;
-			used[j - 1] = 1;
-			ofield_canon(relaxed, of->name[j - 1],
-			    of->value[j - 1], out);
-			assert_int_equal(buf_append(out, "\r\n", 2), 0);
-			break;
-		}
-	}
-}
-
 /*
  * overify - check the topmost DKIM-Signature of msg with key: bh= against
  * the SHA-256 of the body as given (callers pass canonical bodies), b=
@@ -231,13 +133,13 @@ overify(const char *msg, EVP_PKEY *key, const char *label)
 	assert_int_equal(msg_split(msg, strlen(msg), collect, &of, &off,
 	    NULL), 0);
 	assert_true(of.n > 0);
-	assert_string_equal(of.name[0], "DKIM-Signature");
-	if (otag(of.value[0], "c", c, sizeof(c)) == -1)
+	assert_string_equal(of.f[0].name, "DKIM-Signature");
+	if (otag(of.f[0].value, "c", c, sizeof(c)) == -1)
 		strcpy(c, "simple/simple");
 	relaxed = strncmp(c, "relaxed", 7) == 0;
-	assert_int_equal(otag(of.value[0], "h", h, sizeof(h)), 0);
-	assert_int_equal(otag(of.value[0], "bh", bh, sizeof(bh)), 0);
-	assert_int_equal(otag(of.value[0], "b", b, sizeof(b)), 0);
+	assert_int_equal(otag(of.f[0].value, "h", h, sizeof(h)), 0);
+	assert_int_equal(otag(of.f[0].value, "bh", bh, sizeof(bh)), 0);
+	assert_int_equal(otag(of.f[0].value, "b", b, sizeof(b)), 0);
 	assert_int_equal(EVP_Digest(msg + off, strlen(msg + off), bhraw,
 	    &dglen, EVP_sha256(), NULL), 1);
 	assert_int_equal(b64_decode(bh, strlen(bh), raw, sizeof(raw),
@@ -245,13 +147,13 @@ overify(const char *msg, EVP_PKEY *key, const char *label)
 	if (bhlen != 32 || memcmp(raw, bhraw, 32) != 0)
 		fail_msg("%s: oracle: bh= is not the body's SHA-256", label);
 	/* RFC 6376 3.7: the field itself, b= value empty, no CRLF */
-	assert_non_null(sigval = strdup(of.value[0]));
+	assert_non_null(sigval = strdup(of.f[0].value));
 	assert_non_null(cut = strrchr(sigval, ';'));
 	assert_non_null(cut = strchr(cut, '='));
 	cut[1] = '\0';
 	buf_init(&data, 0);
 	oheaders(&of, h, relaxed, &data);
-	ofield_canon(relaxed, of.name[0], sigval, &data);
+	ofield_canon(relaxed, of.f[0].name, sigval, &data);
 	assert_int_equal(b64_decode(b, strlen(b), raw, sizeof(raw), &rawlen),
 	    B64_OK);
 	assert_non_null(ctx = EVP_MD_CTX_new());

@@ -1,0 +1,116 @@
+/*
+ * oracle - an independent reference for the sign and verify tests
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/oracle.h"
+
+/* collect - msg_header_fn keeping copies of the fields */
+int
+collect(void *arg, const char *name, const char *value, struct errbuf *err)
+{
+	struct ofields	*of = arg;
+
+	(void)err;
+	if (of->n == sizeof(of->f) / sizeof(of->f[0]))
+		return -1;
+	of->f[of->n].name = strdup(name);
+	of->f[of->n].value = strdup(value);
+	of->n++;
+	return 0;
+}
+
+void
+ofields_free(struct ofields *of)
+{
+	size_t	 i;
+
+	for (i = 0; i < of->n; i++) {
+		free(of->f[i].name);
+		free(of->f[i].value);
+	}
+	of->n = 0;
+}
+
+/* ofield_canon - RFC 6376 3.4.1 simple / 3.4.2 relaxed, no final CRLF */
+void
+ofield_canon(int relaxed, const char *name, const char *value,
+    struct buf *out)
+{
+	const char	*p;
+	size_t		 len;
+	int		 sp = 0, any = 0;
+	char		 c;
+
+	if (!relaxed) {
+		assert_int_equal(buf_printf(out, "%s:%s", name, value), 0);
+		return;
+	}
+	len = strlen(name);
+	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	for (p = name; p < name + len; p++) {
+		c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		assert_int_equal(buf_append(out, &c, 1), 0);
+	}
+	assert_int_equal(buf_append(out, ":", 1), 0);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n')
+			continue;
+		if (*p == ' ' || *p == '\t') {
+			sp = 1;
+			continue;
+		}
+		if (sp && any)
+			assert_int_equal(buf_append(out, " ", 1), 0);
+		sp = 0;
+		any = 1;
+		assert_int_equal(buf_append(out, p, 1), 0);
+	}
+}
+
+/*
+ * oheaders - RFC 6376 5.4.2: for each name of the colon list h, the last
+ * unused field of that name, counting from the bottom; none: nothing.
+ */
+void
+oheaders(const struct ofields *of, const char *h, int relaxed,
+    struct buf *out)
+{
+	char		 name[128];
+	int		 used[64];
+	const char	*p, *e;
+	size_t		 len, j;
+
+	memset(used, 0, sizeof(used));
+	for (p = h; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = p + strcspn(p, ":");
+		while (*p == ' ')
+			p++;
+		len = (size_t)(e - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		assert_true(len < sizeof(name));
+		memcpy(name, p, len);
+		name[len] = '\0';
+		for (j = of->n; j > 0; j--) {
+			if (used[j - 1] || strcasecmp(of->f[j - 1].name,
+			    name) != 0)
+				continue;
+			used[j - 1] = 1;
+			ofield_canon(relaxed, of->f[j - 1].name,
+			    of->f[j - 1].value, out);
+			assert_int_equal(buf_append(out, "\r\n", 2), 0);
+			break;
+		}
+	}
+}
+
