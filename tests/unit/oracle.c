@@ -11,6 +11,11 @@
 
 #include <cmocka.h>
 
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
+#include "lib/b64.h"
+
 #include "tests/unit/oracle.h"
 
 /* collect - msg_header_fn keeping copies of the fields */
@@ -114,3 +119,24 @@ oheaders(const struct ofields *of, const char *h, int relaxed,
 	}
 }
 
+
+/* pub_b64 - the p= value of a key */
+int
+pub_b64(EVP_PKEY *k, char *out)
+{
+	unsigned char	*der = NULL, raw[32];
+	size_t		 rawlen = sizeof(raw);
+	int		 n;
+
+	if (EVP_PKEY_get_base_id(k) == EVP_PKEY_ED25519) {
+		if (EVP_PKEY_get_raw_public_key(k, raw, &rawlen) != 1)
+			return -1;
+		b64_encode(raw, rawlen, out);
+		return 0;
+	}
+	if ((n = i2d_PUBKEY(k, &der)) <= 0)
+		return -1;
+	b64_encode(der, (size_t)n, out);
+	OPENSSL_free(der);
+	return 0;
+}

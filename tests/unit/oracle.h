@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <openssl/evp.h>
+
 #include "lib/buf.h"
 #include "lib/errbuf.h"
 
@@ -39,5 +41,9 @@ void	ofield_canon(int relaxed, const char *name, const char *value,
 /* oheaders - the canonical fields named by the colon list h, each + CRLF */
 void	oheaders(const struct ofields *of, const char *h, int relaxed,
 	    struct buf *out);
+
+/* pub_b64 - the p= value of a key (SPKI DER, or raw 32 bytes for Ed25519,
+ * RFC 8463), base64 into out (at least 400 bytes); 0 or -1 */
+int	pub_b64(EVP_PKEY *k, char *out);
 
 #endif

@@ -183,26 +183,6 @@ overify(const char *msg, EVP_PKEY *key, const char *label)
  */
 
 static int
-pub_b64(EVP_PKEY *k, char *out)
-{
-	unsigned char	*der = NULL, raw[32];
-	size_t		 rawlen = sizeof(raw);
-	int		 n;
-
-	if (EVP_PKEY_get_base_id(k) == EVP_PKEY_ED25519) {
-		if (EVP_PKEY_get_raw_public_key(k, raw, &rawlen) != 1)
-			return -1;
-		b64_encode(raw, rawlen, out);
-		return 0;
-	}
-	if ((n = i2d_PUBKEY(k, &der)) <= 0)
-		return -1;
-	b64_encode(der, (size_t)n, out);
-	OPENSSL_free(der);
-	return 0;
-}
-
-static int
 group_setup(void **state)
 {
 	(void)state;

@@ -143,27 +143,6 @@ osign(const char *msg, const struct osig *o)
  * ---- fixtures ----
  */
 
-/* pub_b64 - the p= value of a key */
-static int
-pub_b64(EVP_PKEY *k, char *out)
-{
-	unsigned char	*der = NULL, raw[32];
-	size_t		 rawlen = sizeof(raw);
-	int		 n;
-
-	if (EVP_PKEY_get_base_id(k) == EVP_PKEY_ED25519) {
-		if (EVP_PKEY_get_raw_public_key(k, raw, &rawlen) != 1)
-			return -1;
-		b64_encode(raw, rawlen, out);
-		return 0;
-	}
-	if ((n = i2d_PUBKEY(k, &der)) <= 0)
-		return -1;
-	b64_encode(der, (size_t)n, out);
-	OPENSSL_free(der);
-	return 0;
-}
-
 /* group_setup - keys for the whole run */
 static int
 group_setup(void **state)
