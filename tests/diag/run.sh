@@ -393,6 +393,17 @@ ok "grep -q '^fail  ns-consistency .*@ ns3.hoster.test ($NS3)' \
     $tmp/out/incons.txt" "incons: names ns3 as the server without records"
 
 d=silent.test
+# The resolver's first look at a zone with a silent server may pick that
+# server and time out; a real resolver retries the others.  Warm unbound's
+# cache first, so that the text and the JSON runs see the same public
+# answers and the scenario tests what it means to: the direct queries.
+for t in $T1 $T2 $T3; do
+	i=0
+	while [ "$i" -lt 10 ] && ! dig +time=2 +tries=1 +short @$UNBOUND \
+	    TXT "$(sel $t $d)" 2>/dev/null | grep -q 'p='; do
+		i=$((i + 1))
+	done
+done
 diag silent $d --ses-tokens $TOKENS
 scenario silent 1 fail:ns-unreachable:$d
 ok "[ $(cat "$tmp/out/silent.ms") -lt $((TIMEOUT * 1000 + 2500)) ]" \
