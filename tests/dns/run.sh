@@ -7,7 +7,7 @@
 # stands for a silent server.  build/tests/dns/dnsq (tests/dns/dnsq.c)
 # asks through lib/dns.h and prints what it got; each assertion greps that.
 # DNSQ, UDPSINK, SANDNSQ override the programs; a sanitizer build's dnsq
-# (build-san/tests/dns/dnsq) is run too when it exists.
+# (build-san/tests/dns/dnsq) is run too, and its absence is a failure.
 set -u
 top=${DKIMLENS_TOP:-$(pwd)}
 . "$top/tests/lib/nsd.sh"
@@ -288,7 +288,8 @@ good="$good|^answer q=nx.example.test .*status=NXDOMAIN "
 check "8 threads: 40 answers, all as expected" \
     test "$(grep -cE "$good" "$tmp/q14")" -eq 40
 
-# --- the same under ASan/UBSan -----------------------------------------------
+# --- the same under ASan/UBSan (make check builds it; missing is a failure) ---
+check "sanitizer build of dnsq exists ($sandnsq)" test -x "$sandnsq"
 if [ -x "$sandnsq" ]; then
 	"$dnsq" --ns "127.0.0.1:$P,127.0.0.1:$C" "$@" c1.example.test TXT \
 	    loop1.example.test TXT dangling2.example.test TXT \

@@ -31,6 +31,9 @@ check "lib/ uses no thread-unsafe libc calls" \
 if [ -f build/libdkimlens.a ]; then
 	check "libdkimlens.a references no libmilter symbol" \
 	    "$(nm build/libdkimlens.a 2>/dev/null | grep -E ' (U|T) (smfi_|mi_)')"
+else
+	check "libdkimlens.a references no libmilter symbol" \
+	    "build/libdkimlens.a is missing: build first (make all)"
 fi
 bad=
 for h in lib/*.h; do
@@ -40,4 +43,5 @@ done
 check "every lib/ header has its DKIMLENS_X_H guard" "$bad"
 check "no commented-out code markers (#if 0)" \
     "$(grep -nE '^#if 0' lib/*.c milter/*.c keytool/*.c 2>/dev/null)"
+echo "1..$n"
 [ "$failed" -eq 0 ]
