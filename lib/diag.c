@@ -18,7 +18,11 @@
  *      S.domainkey.D).
  * The records judged are those the delegated servers publish, so that a
  * resolver that happened to ask the one broken server does not change the
- * diagnosis: that server is named by ns-consistency instead.
+ * diagnosis: that server is named by ns-consistency instead.  For the same
+ * reason a resolver's failure (timeout, SERVFAIL) is asked again once, and
+ * a zone the resolver still cannot find is looked up at the parent zone's
+ * servers directly (its own NS records at the delegated servers): a silent
+ * server is named by ns-unreachable, never taken for a broken delegation.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -260,6 +264,25 @@ is_silent(enum dns_status st)
 	return st == DNS_TIMEOUT || st == DNS_NETERROR;
 }
 
+/*
+ * resolve - dns_query through the recursive resolver, asked once more when
+ * it fails (timeout, SERVFAIL): a resolver that tried a silent server
+ * first has moved on to the others by then, and the diagnosis must not
+ * depend on which server it tried first.
+ */
+static int
+resolve(struct ctx *c, const char *name, enum dns_type type,
+    struct dns_answer **a_out)
+{
+	if (dns_query(c->res, name, type, a_out, c->err) == -1)
+		return -1;
+	if (!is_fail_status((*a_out)->status))
+		return 0;
+	dns_answer_free(*a_out);
+	*a_out = NULL;
+	return dns_query(c->res, name, type, a_out, c->err);
+}
+
 /* server_of - who answered, for a finding */
 static const char *
 server_of(const struct dns_answer *a)
@@ -305,26 +328,142 @@ glue(const struct dns_answer *a, const char *name)
 }
 
 /*
+ * ask_parent - ask servers of the zone above name, without recursion, for
+ * name's NS records: the delegation as the parent publishes it.  1 when a
+ * parent server answered (*ref_out owned: a referral, an answer, or an
+ * authoritative NXDOMAIN), 0 when none could be asked, -1 on local failure.
+ */
+static int
+ask_parent(struct ctx *c, const char *name, struct dns_answer **ref_out)
+{
+	struct dns_answer	*pns = NULL, *addr = NULL, *ref = NULL;
+	const char		*p = parent_of(name);
+	size_t			 i, tries = 0;
+	int			 rc = -1;
+
+	*ref_out = NULL;
+	/* The parent zone: the closest name above with NS records. */
+	while (*p != '\0') {
+		if (resolve(c, p, DNS_T_NS, &pns) == -1)
+			goto fail;
+		if (pns->status == DNS_OK && pns->ncname == 0)
+			break;
+		dns_answer_free(pns);
+		pns = NULL;
+		p = parent_of(p);
+	}
+	if (pns == NULL)
+		return 0;
+	for (i = 0; i < pns->nrr && tries < PARENT_TRIES; i++) {
+		if (pns->rr[i].type != DNS_T_NS)
+			continue;
+		tries++;
+		if (resolve(c, pns->rr[i].data, DNS_T_A, &addr) == -1)
+			goto fail;
+		if (addr->status != DNS_OK || addr->nrr == 0 ||
+		    addr->rr[addr->nrr - 1].type != DNS_T_A) {
+			dns_answer_free(addr);
+			addr = NULL;
+			continue;
+		}
+		if (dns_query_at(c->res, addr->rr[addr->nrr - 1].data,
+		    name, DNS_T_NS, 0, &ref, c->err) == -1)
+			goto fail;
+		dns_answer_free(addr);
+		addr = NULL;
+		if (ref->status == DNS_OK || ref->status == DNS_NODATA ||
+		    (ref->status == DNS_NXDOMAIN && ref->aa)) {
+			*ref_out = ref;
+			dns_answer_free(pns);
+			return 1;
+		}
+		dns_answer_free(ref);
+		ref = NULL;
+	}
+	rc = 0;
+fail:
+	dns_answer_free(ref);
+	dns_answer_free(addr);
+	dns_answer_free(pns);
+	return rc;
+}
+
+/* cut_of - the zone a parent's answer for name's NS delegates or holds:
+ * name itself (NS in the answer), the owner of the referral's NS records
+ * when it is name or above it, or NULL */
+static const char *
+cut_of(const struct dns_answer *ref, const char *name)
+{
+	size_t		 i, nl = strlen(name), ol;
+	const char	*o;
+
+	for (i = 0; i < ref->nrr; i++)
+		if (ref->rr[i].type == DNS_T_NS &&
+		    strcasecmp(ref->rr[i].name, name) == 0)
+			return ref->rr[i].name;
+	for (i = 0; i < ref->nauth; i++) {
+		if (ref->auth[i].type != DNS_T_NS)
+			continue;
+		o = ref->auth[i].name;
+		ol = strlen(o);
+		if (strcasecmp(o, name) == 0 || (ol < nl &&
+		    name[nl - ol - 1] == '.' &&
+		    strcasecmp(name + nl - ol, o) == 0))
+			return o;
+	}
+	return NULL;
+}
+
+/*
  * find_zone - the closest name at or above the domain that has NS records
- * (the zone apex), through the resolver.  0 with c->zone set and *nsa_out
- * the NS answer (owned; NULL when none was found), -1 on local failure.
+ * (the zone apex).  0 with c->zone set and either *nsa_out (the zone's NS
+ * records through the resolver) or *ref_out (the parent's referral, read
+ * directly) owned; both NULL when no zone was found, with *first_out the
+ * domain's own failed answer when there is one.  -1 on local failure.
+ *
+ * A recursive resolver that times out (or fails) on the domain is not the
+ * verdict on the delegation: it may just have tried a silent server
+ * first.  It is asked once more (resolve), then the parent zone's servers
+ * are asked directly, so that the diagnosis is the same from run to run.
  */
 static int
 find_zone(struct ctx *c, struct dns_answer **nsa_out,
-    struct dns_answer **first_out)
+    struct dns_answer **first_out, struct dns_answer **ref_out)
 {
-	struct dns_answer	*a = NULL;
-	const char		*z = c->domain;
+	struct dns_answer	*a = NULL, *ref = NULL;
+	const char		*z = c->domain, *cut;
+	int			 asked;
 
 	*nsa_out = NULL;
 	*first_out = NULL;
+	*ref_out = NULL;
 	while (*z != '\0') {
-		if (dns_query(c->res, z, DNS_T_NS, &a, c->err) == -1)
+		if (resolve(c, z, DNS_T_NS, &a) == -1)
 			return -1;
 		if (a->status == DNS_OK && a->ncname == 0) {
 			snprintf(c->zone, sizeof(c->zone), "%s", z);
 			*nsa_out = a;
 			return 0;
+		}
+		if (z == c->domain && is_fail_status(a->status)) {
+			if ((asked = ask_parent(c, c->domain, &ref)) == -1) {
+				dns_answer_free(a);
+				return -1;
+			}
+			if (asked && ref->status == DNS_NXDOMAIN) {
+				dns_answer_free(a);
+				*first_out = ref;
+				return 0;
+			}
+			if (asked && (cut = cut_of(ref, c->domain)) != NULL) {
+				snprintf(c->zone, sizeof(c->zone), "%s", cut);
+				dns_answer_free(a);
+				*ref_out = ref;
+				return 0;
+			}
+			dns_answer_free(ref);
+			/* The parent could not tell: the resolver's answer
+			 * is all there is. */
 		}
 		if (z == c->domain && (a->status == DNS_NXDOMAIN ||
 		    is_fail_status(a->status))) {
@@ -340,64 +479,30 @@ find_zone(struct ctx *c, struct dns_answer **nsa_out,
 }
 
 /*
- * ask_parent - ask servers of the parent zone, without recursion, for the
- * zone's NS records: the delegation as the parent publishes it.  1 when a
- * parent server answered (*ref_out owned), 0 when none could be asked,
- * -1 on local failure.
+ * own_ns - the zone's NS records asked of its delegated servers directly,
+ * the first authoritative answer; NULL when none gave one.  0 or -1.
  */
 static int
-ask_parent(struct ctx *c, struct dns_answer **ref_out)
+own_ns(struct ctx *c, struct dns_answer **nsa_out)
 {
-	struct dns_answer	*pns = NULL, *addr = NULL, *ref = NULL;
-	const char		*p = parent_of(c->zone);
-	size_t			 i, tries = 0;
-	int			 rc = -1;
+	struct dns_answer	*a = NULL;
+	size_t			 i;
 
-	*ref_out = NULL;
-	/* The parent zone: the closest name above with NS records. */
-	while (*p != '\0') {
-		if (dns_query(c->res, p, DNS_T_NS, &pns, c->err) == -1)
-			goto fail;
-		if (pns->status == DNS_OK && pns->ncname == 0)
-			break;
-		dns_answer_free(pns);
-		pns = NULL;
-		p = parent_of(p);
-	}
-	if (pns == NULL)
-		return 0;
-	for (i = 0; i < pns->nrr && tries < PARENT_TRIES; i++) {
-		if (pns->rr[i].type != DNS_T_NS)
+	*nsa_out = NULL;
+	for (i = 0; i < c->nns; i++) {
+		if (c->ns[i].addr[0] == '\0')
 			continue;
-		tries++;
-		if (dns_query(c->res, pns->rr[i].data, DNS_T_A, &addr,
-		    c->err) == -1)
-			goto fail;
-		if (addr->status != DNS_OK || addr->nrr == 0 ||
-		    addr->rr[addr->nrr - 1].type != DNS_T_A) {
-			dns_answer_free(addr);
-			addr = NULL;
-			continue;
+		if (dns_query_at(c->res, c->ns[i].addr, c->zone, DNS_T_NS, 0,
+		    &a, c->err) == -1)
+			return -1;
+		if (a->status == DNS_OK && a->aa) {
+			*nsa_out = a;
+			return 0;
 		}
-		if (dns_query_at(c->res, addr->rr[addr->nrr - 1].data,
-		    c->zone, DNS_T_NS, 0, &ref, c->err) == -1)
-			goto fail;
-		dns_answer_free(addr);
-		addr = NULL;
-		if (ref->status == DNS_OK || ref->status == DNS_NODATA) {
-			*ref_out = ref;
-			dns_answer_free(pns);
-			return 1;
-		}
-		dns_answer_free(ref);
-		ref = NULL;
+		dns_answer_free(a);
+		a = NULL;
 	}
-	rc = 0;
-fail:
-	dns_answer_free(ref);
-	dns_answer_free(addr);
-	dns_answer_free(pns);
-	return rc;
+	return 0;
 }
 
 /* ns_list - "a, b, c" of the NS records of one owner in a section */
@@ -450,8 +555,7 @@ resolve_ns(struct ctx *c)
 
 	for (i = 0; i < c->nns; i++) {
 		if (c->ns[i].addr[0] == '\0') {
-			if (dns_query(c->res, c->ns[i].name, DNS_T_A, &a,
-			    c->err) == -1)
+			if (resolve(c, c->ns[i].name, DNS_T_A, &a) == -1)
 				return -1;
 			for (j = 0; j < a->nrr; j++)
 				if (a->rr[j].type == DNS_T_A) {
@@ -501,9 +605,9 @@ check_delegation(struct ctx *c)
 	size_t			 i, nset;
 	int			 asked, rc = -1;
 
-	if (find_zone(c, &nsa, &first) == -1)
+	if (find_zone(c, &nsa, &first, &ref) == -1)
 		goto fail;
-	if (nsa == NULL) {
+	if (nsa == NULL && ref == NULL) {
 		f = note(c->rep, c->err, DIAG_DELEGATION, DIAG_FAIL,
 		    c->domain, server_of(first), "NS %s: %s", c->domain,
 		    first != NULL ? dns_status_name(first->status) :
@@ -519,10 +623,18 @@ check_delegation(struct ctx *c)
 		rc = 0;
 		goto fail;
 	}
-	if ((asked = ask_parent(c, &ref)) == -1)
+	if (ref != NULL)
+		asked = 1;	/* read while finding the zone */
+	else if ((asked = ask_parent(c, c->zone, &ref)) == -1)
 		goto fail;
-	set = nsa->rr;
-	nset = nsa->nrr;
+	if (asked && ref->status == DNS_NXDOMAIN) {
+		/* The zone exists for the resolver, not for its parent. */
+		dns_answer_free(ref);
+		ref = NULL;
+		asked = 0;
+	}
+	set = NULL;
+	nset = 0;
 	if (asked) {
 		/* A referral (authority section) or, when the parent's
 		 * server also serves the zone, an answer. */
@@ -538,7 +650,7 @@ check_delegation(struct ctx *c)
 			    strcasecmp(set[i].name, c->zone) == 0)
 				add_ns(c, set[i].data, glue(ref, set[i].data));
 	}
-	if (c->nns == 0) {
+	if (c->nns == 0 && nsa != NULL) {
 		/* The parent could not be asked: take the zone's own. */
 		asked = 0;
 		set = nsa->rr;
@@ -548,6 +660,9 @@ check_delegation(struct ctx *c)
 				add_ns(c, set[i].data, NULL);
 	}
 	if (resolve_ns(c) == -1)
+		goto fail;
+	/* The resolver failed on the zone: its own NS records, directly. */
+	if (nsa == NULL && own_ns(c, &nsa) == -1)
 		goto fail;
 	ns_labels(c, labels, sizeof(labels));
 
@@ -561,7 +676,8 @@ check_delegation(struct ctx *c)
 		setfix(f, "Check the delegation of %s at your registrar: the "
 		    "parent zone's servers must list the same name servers.",
 		    c->zone);
-	} else if (!same_ns_sets(set, nset, nsa->rr, nsa->nrr, c->zone)) {
+	} else if (nsa != NULL &&
+	    !same_ns_sets(set, nset, nsa->rr, nsa->nrr, c->zone)) {
 		ns_list(set, nset, c->zone, plist, sizeof(plist));
 		ns_list(nsa->rr, nsa->nrr, c->zone, clist, sizeof(clist));
 		f = note(c->rep, c->err, DIAG_DELEGATION, DIAG_WARN, c->zone,
@@ -1618,7 +1734,7 @@ txt_through(struct ctx *c, const char *name, const struct dns_answer *a,
 	if (explained)
 		return 0;
 	/* The target itself, for the evidence and for the keys. */
-	if (dns_query(c->res, target, DNS_T_TXT, &t, c->err) == -1)
+	if (resolve(c, target, DNS_T_TXT, &t) == -1)
 		return -1;
 	if (!is_fail_status(a->status) && a->ncname == 0 &&
 	    t->status == DNS_OK) {
@@ -1745,8 +1861,8 @@ check_selector(struct ctx *c, const struct diag_selector *sel)
 		goto fail;
 	if ((elsewhere = ask_probes(c, &v)) == -1)
 		goto fail;
-	if (dns_query(c->res, v.name, DNS_T_CNAME, &cn, c->err) == -1 ||
-	    dns_query(c->res, v.name, DNS_T_TXT, &tx, c->err) == -1)
+	if (resolve(c, v.name, DNS_T_CNAME, &cn) == -1 ||
+	    resolve(c, v.name, DNS_T_TXT, &tx) == -1)
 		goto fail;
 
 	/* What is published: the delegated servers' answer, else the

@@ -355,6 +355,66 @@ test_silent_server_is_unreachable(void **state)
 	assert_non_null(strstr(r->findings[0].server, "ns3.example.net"));
 }
 
+/*
+ * The recursive resolver times out on the domain (it tried the silent
+ * server first): the delegation is read from the parent's server and
+ * every delegated server directly, and the silent one is the finding,
+ * never "delegation: TIMEOUT" (issue 14).
+ */
+static void
+test_resolver_timeout_is_not_the_delegation(void **state)
+{
+	struct fx		*fx = *state;
+	struct diag_report	*r;
+	static const char	 per_server[] =
+	    "example.com NS ns1.example.net\n"
+	    "example.com NS ns2.example.net\n"
+	    "example.com NS ns3.example.net\n"
+	    "example.com SOA ns1.example.net h.example.com 1 2 3 4 300\n"
+	    "t1._domainkey.example.com CNAME t1.dkim.amazonses.com\n";
+	char			 fx10[1024], fx11[1024];
+	char			*p;
+	const char		*line;
+	size_t			 i;
+
+	/* Each of the two live servers' own table: the same zone. */
+	for (i = 0; i < 2; i++) {
+		p = i == 0 ? fx10 : fx11;
+		*p = '\0';
+		for (line = per_server; *line != '\0';) {
+			const char *e = strchr(line, '\n');
+
+			p += sprintf(p, "@192.0.2.%zu %.*s\n", 10 + i,
+			    (int)(e - line), line);
+			line = e + 1;
+		}
+	}
+	assert_int_equal(fake_dns_load(
+	    "com NS a.gtld.test\n"
+	    "a.gtld.test A 192.0.2.1\n"
+	    "example.com TIMEOUT\n"
+	    "ns1.example.net A 192.0.2.10\n"
+	    "ns2.example.net A 192.0.2.11\n"
+	    "ns3.example.net A 192.0.2.12\n"
+	    "@192.0.2.1 example.com AUTH NS ns1.example.net\n"
+	    "@192.0.2.1 example.com AUTH NS ns2.example.net\n"
+	    "@192.0.2.1 example.com AUTH NS ns3.example.net\n"
+	    "@192.0.2.12 example.com TIMEOUT\n"
+	    "t1._domainkey.example.com CNAME t1.dkim.amazonses.com\n"
+	    "t1.dkim.amazonses.com TXT \"v=DKIM1; k=rsa; p=" RSA1024 "\"\n"),
+	    0);
+	assert_int_equal(fake_dns_load(fx10), 0);
+	assert_int_equal(fake_dns_load(fx11), 0);
+	r = run(fx, NULL, NULL, "t1", "t1.dkim.amazonses.com", NULL);
+	assert_int_equal(count(r, DIAG_DELEGATION, DIAG_FAIL, NULL), 0);
+	assert_int_equal(count(r, DIAG_DELEGATION, DIAG_OK, "example.com"),
+	    1);
+	assert_int_equal(r->nfail, 1);
+	assert_int_equal(count(r, DIAG_NS_UNREACHABLE, DIAG_FAIL,
+	    "example.com"), 1);
+	assert_non_null(strstr(r->findings[0].server, "ns3.example.net"));
+}
+
 static void
 test_records_only_at_undelegated_server(void **state)
 {
@@ -576,6 +636,9 @@ main(void)
 		    test_server_without_records_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_silent_server_is_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_resolver_timeout_is_not_the_delegation, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_records_only_at_undelegated_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(
