@@ -847,3 +847,23 @@ table_address(const char *v, char *out, size_t outlen)
 		at[-1] = '\0';
 	return 0;
 }
+
+size_t
+table_selectors(const struct table *t, struct table_sig *out, size_t max)
+{
+	size_t	 i, j, n = 0;
+
+	for (i = 0; i < t->nk; i++) {
+		if (t->src == SRC_TABLES) {
+			if (strchr(t->k[i].domain, '%') == NULL)
+				n = add_sig(out, n, max, &t->k[i],
+				    t->k[i].domain, NULL);
+			continue;
+		}
+		for (j = 0; j < t->ndom; j++)
+			if (strchr(t->dom[j], '*') == NULL)
+				n = add_sig(out, n, max, &t->k[i], t->dom[j],
+				    NULL);
+	}
+	return n;
+}

@@ -72,6 +72,16 @@ void	table_free(struct table *t);
 size_t	table_nkeys(const struct table *t);
 
 /*
+ * table_selectors - every signature the table can make whose d= is known
+ * without a message (KeyTable lines with a literal domain; KeyFile with
+ * each literal Domain entry).  Writes at most max into out and returns
+ * how many; d= of '%' lines and Domain patterns are known only per
+ * message (table_match).
+ */
+size_t	table_selectors(const struct table *t, struct table_sig *out,
+	    size_t max);
+
+/*
  * table_match - the signatures for a message From addr ("user@domain",
  * as table_address() gives).  Writes at most max into out and returns how
  * many.  When a SigningTable line matched but named a key the KeyTable

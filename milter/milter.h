@@ -22,6 +22,7 @@
 #include "lib/conf.h"
 #include "lib/dns.h"
 #include "lib/errbuf.h"
+#include "lib/keystate.h"
 #include "lib/netlist.h"
 #include "lib/table.h"
 
@@ -72,6 +73,13 @@ void		 conn_body(struct conn *c, const unsigned char *data,
 		    size_t len);
 sfsistat	 conn_eom(struct conn *c, SMFICTX *ctx);
 unsigned int	 conn_busy(void);
+
+/* keywatch.c: the DNS state of our own signing keys (lib/keystate.h) */
+int		 keywatch_start(const struct state *st, struct errbuf *err);
+void		 keywatch_load(const struct state *st);
+void		 keywatch_stop(void);
+enum keystate	 keywatch_note(const char *d, const char *s, EVP_PKEY *key);
+int		 keywatch_check_now(const struct state *st);
 
 /* privsep.c */
 struct privsep {
