@@ -34,7 +34,7 @@ static parse_fn p_socket, p_mode, p_domain, p_selector, p_keyfile,
 	    p_sigttl, p_authservid, p_nameservers, p_dnstimeout, p_userid,
 	    p_pidfile, p_umask, p_syslog, p_facility, p_minkeybits,
 	    p_background, p_espdomains, p_maxsigs, p_onbad, p_ondns,
-	    p_oninternal, p_onnosig;
+	    p_oninternal, p_onnosig, p_sesrelay, p_sesremove;
 
 /* Indexed by enum conf_key. */
 static const struct opt opts[CONF_K_COUNT] = {
@@ -69,6 +69,8 @@ static const struct opt opts[CONF_K_COUNT] = {
 	{ "OnDNSError", CONF_K_ONDNS, p_ondns },
 	{ "OnInternalError", CONF_K_ONINTERNAL, p_oninternal },
 	{ "OnNoSignature", CONF_K_ONNOSIG, p_onnosig },
+	{ "SesRelay", CONF_K_SESRELAY, p_sesrelay },
+	{ "SesRelayRemoveEspSignatures", CONF_K_SESREMOVE, p_sesremove },
 };
 
 /*
@@ -620,6 +622,40 @@ header_list(char **dst, const char *value, char *why, size_t whylen)
 	return setstr(dst, out, why, whylen);
 }
 
+/*
+ * conf_ses_unsigned - 1 when name is a header field that Amazon SES adds
+ * or rewrites and that a signature relayed through SES must not cover
+ * (SES "Manual DKIM signing": Message-ID, Date, Return-Path, Bounces-To)
+ */
+int
+conf_ses_unsigned(const char *name, size_t len)
+{
+	static const char *const f[] = { "Message-ID", "Date", "Return-Path",
+	    "Bounces-To" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strlen(f[i]) == len && strncasecmp(f[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* ses_named - the first SES-rewritten field a colon list names, or NULL */
+static const char *
+ses_named(const char *list, char *out, size_t outlen)
+{
+	const char	*p, *e;
+
+	for (p = list; p != NULL && *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = p + strcspn(p, ":");
+		if (conf_ses_unsigned(p, (size_t)(e - p))) {
+			snprintf(out, outlen, "%.*s", (int)(e - p), p);
+			return out;
+		}
+	}
+	return NULL;
+}
+
 /* has_from - the colon list names From */
 static int
 has_from(const char *list)
@@ -653,6 +689,18 @@ p_oversign(struct conf *c, const char *value, char *why, size_t whylen)
 	if (strcasecmp(value, "none") == 0)
 		return setstr(&c->oversign, "", why, whylen);
 	return header_list(&c->oversign, value, why, whylen);
+}
+
+static int
+p_sesrelay(struct conf *c, const char *value, char *why, size_t whylen)
+{
+	return bool_opt(&c->ses_relay, value, why, whylen);
+}
+
+static int
+p_sesremove(struct conf *c, const char *value, char *why, size_t whylen)
+{
+	return bool_opt(&c->ses_remove_esp, value, why, whylen);
 }
 
 static int
@@ -1072,8 +1120,23 @@ count_items(const char *s)
 static int
 check_keys(struct conf *c, struct errbuf *err)
 {
-	char	 w[300];
+	char	 w[300], name[128];
 	int	 tables = c->keytable != NULL || c->signingtable != NULL;
+
+	if (c->ses_relay && ses_named(c->sign_headers, name, sizeof(name)))
+		return errbuf_set(err, "%s: SignHeaders names %s, which Amazon "
+		    "SES rewrites: with SesRelay yes a signature over it "
+		    "breaks; remove it from the list",
+		    conf_where(c, CONF_K_SIGNHEADERS, w, sizeof(w)), name);
+	if (c->ses_relay && ses_named(c->oversign, name, sizeof(name)))
+		return errbuf_set(err, "%s: OversignHeaders names %s, which "
+		    "Amazon SES adds or rewrites: with SesRelay yes a "
+		    "signature over it breaks; remove it from the list",
+		    conf_where(c, CONF_K_OVERSIGN, w, sizeof(w)), name);
+	if (c->ses_remove_esp && !c->ses_relay && add_warning(c, "%s: "
+	    "SesRelayRemoveEspSignatures does nothing without SesRelay yes",
+	    conf_where(c, CONF_K_SESREMOVE, w, sizeof(w))) == -1)
+		return errbuf_set(err, "out of memory");
 
 	if (c->keytable != NULL && c->signingtable == NULL)
 		return errbuf_set(err, "%s: KeyTable needs a SigningTable "

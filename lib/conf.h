@@ -66,6 +66,7 @@ enum conf_key {
 	CONF_K_SYSLOG, CONF_K_FACILITY, CONF_K_MINKEYBITS,
 	CONF_K_BACKGROUND, CONF_K_ESPDOMAINS, CONF_K_MAXSIGS,
 	CONF_K_ONBAD, CONF_K_ONDNS, CONF_K_ONINTERNAL, CONF_K_ONNOSIG,
+	CONF_K_SESRELAY, CONF_K_SESREMOVE,
 	CONF_K_COUNT
 };
 
@@ -109,6 +110,8 @@ struct conf {
 	enum conf_action on_dns_error;
 	enum conf_action on_internal_error;
 	enum conf_action on_no_signature;
+	int		 ses_relay;	/* SesRelay; default 0 */
+	int		 ses_remove_esp; /* SesRelayRemoveEspSignatures */
 	unsigned int	 line[CONF_K_COUNT];	/* 0 when not set */
 	char		*warning[CONF_WARN_MAX];	/* "FILE:LINE: ..." */
 	size_t		 nwarnings;
@@ -144,6 +147,13 @@ const char *conf_name(enum conf_key k);
  */
 const char *conf_where(const struct conf *c, enum conf_key k, char *out,
 	    size_t outlen);
+
+/*
+ * conf_ses_unsigned - 1 when the len bytes at name are a header field
+ * name that Amazon SES adds or rewrites (Message-ID, Date, Return-Path,
+ * Bounces-To), so that a signature relayed through SES must not cover it
+ */
+int	conf_ses_unsigned(const char *name, size_t len);
 
 /* conf_action_name - "accept", "tempfail", "reject" */
 const char *conf_action_name(enum conf_action a);

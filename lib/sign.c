@@ -22,7 +22,7 @@ struct signer {
 	enum sign_alg	 alg;
 	enum canon	 hcanon, bcanon;
 	char		*domain, *selector, *identity;
-	char		*headers, *oversign;
+	char		*headers, *oversign, *never;
 	EVP_PKEY	*key;		/* borrowed */
 	time_t		 now;
 	long		 expire_secs;
@@ -62,6 +62,7 @@ signer_free(struct signer *s)
 	free(s->identity);
 	free(s->headers);
 	free(s->oversign);
+	free(s->never);
 	hdrlist_free(&s->hdrs);
 	bodyhash_free(s->bh);
 	free(s);
@@ -188,6 +189,7 @@ signer_new(const struct sign_settings *st, struct errbuf *err)
 	s->headers = dup_or_null(st->headers, &failed);
 	s->oversign = dup_or_null(st->oversign != NULL ? st->oversign :
 	    "From", &failed);
+	s->never = dup_or_null(st->never, &failed);
 	if (failed) {
 		errbuf_set(err, "out of memory");
 		goto fail;
@@ -241,10 +243,25 @@ add_name(char **names, size_t *n, const char *name, size_t len)
 	return 0;
 }
 
+/* in_list - the len bytes at name are one of a colon list's names */
+static int
+in_list(const char *list, const char *name, size_t len)
+{
+	const char	*p, *e;
+
+	for (p = list; p != NULL && *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = p + strcspn(p, ":");
+		if ((size_t)(e - p) == len && strncasecmp(p, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * pick_headers - the names for h=: the explicit list as given; or each
  * name of the default set once per occurrence in the message, then each
- * oversigned name once more (RFC 6376 8.15).
+ * oversigned name once more (RFC 6376 8.15).  A name in the never list
+ * (SesRelay: the fields SES adds or rewrites) is left out of both.
  */
 static int
 pick_headers(struct signer *s, char **names, size_t *n)
@@ -266,6 +283,8 @@ pick_headers(struct signer *s, char **names, size_t *n)
 			continue;
 		memcpy(one, p, len);
 		one[len] = '\0';
+		if (in_list(s->never, one, len))
+			continue;
 		count = s->headers != NULL ? 1 : hdrlist_count(&s->hdrs, one);
 		for (k = 0; k < count; k++)
 			if (add_name(names, n, one, len) == -1)

@@ -41,6 +41,7 @@ struct sign_settings {
 	EVP_PKEY	*key;			/* borrowed */
 	const char	*headers;	/* NULL: SIGN_DEFAULT_HEADERS present */
 	const char	*oversign;	/* NULL: "From"; "" for none */
+	const char	*never;		/* colon list never signed, or NULL */
 	time_t		 now;		/* 0: time(NULL); t= */
 	long		 expire_secs;	/* 0: no x= */
 };

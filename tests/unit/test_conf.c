@@ -251,6 +251,14 @@ static const struct {
 	  "/etc/dkimlens/t.conf:2: KeyTable needs a SigningTable", NULL },
 	{ "SigningTable without KeyTable", "SigningTable refile:/etc/s\n",
 	  "/etc/dkimlens/t.conf:1: SigningTable needs a KeyTable", NULL },
+	{ "SesRelay and SignHeaders naming Date", "SesRelay yes\n"
+	  "SignHeaders From, Subject, Date\n", "/etc/dkimlens/t.conf:2: "
+	  "SignHeaders names Date", "SES" },
+	{ "SesRelay and OversignHeaders naming Message-ID",
+	  "OversignHeaders From, message-id\nSesRelay yes\n",
+	  "/etc/dkimlens/t.conf:1: OversignHeaders names message-id", "SES" },
+	{ "SesRelay not a boolean", "SesRelay sometimes\n",
+	  "/etc/dkimlens/t.conf:1: SesRelay: ", "yes or no" },
 	{ "line too long", NULL, "/etc/dkimlens/t.conf:1: line longer", NULL },
 };
 
@@ -288,6 +296,31 @@ test_bad_input_names_file_and_line(void **state)
 			fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].label,
 			    err.msg, bad[i].word);
 	}
+}
+
+static void
+test_ses_relay_options(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+
+	(void)state;
+	c = parse("SesRelay yes\nSesRelayRemoveEspSignatures yes\n", &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(c->ses_relay, 1);
+	assert_int_equal(c->ses_remove_esp, 1);
+	assert_int_equal(c->nwarnings, 0);
+	conf_free(c);
+	c = parse("\nSesRelayRemoveEspSignatures yes\n", &err);
+	assert_non_null(c);
+	assert_int_equal(c->ses_relay, 0);
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warning[0], "t.conf:2: "
+	    "SesRelayRemoveEspSignatures does nothing without SesRelay"));
+	conf_free(c);
+	assert_int_equal(conf_ses_unsigned("bounces-to", 10), 1);
+	assert_int_equal(conf_ses_unsigned("Subject", 7), 0);
 }
 
 static void
@@ -391,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_file_error_names_file_and_line),
 		cmocka_unit_test(test_missing_file_names_the_file),
 		cmocka_unit_test(test_bad_input_names_file_and_line),
+		cmocka_unit_test(test_ses_relay_options),
 		cmocka_unit_test(test_warnings_name_the_line),
 		cmocka_unit_test(test_values_and_aliases),
 		cmocka_unit_test(test_where_and_helpers),

@@ -579,6 +579,29 @@ test_explicit_header_list_used_as_given(void **state)
 	overify(fx->signed_msg, rsa_key, "explicit list");
 }
 
+/* test_never_list_is_left_out - SesRelay: SES rewrites these fields */
+static void
+test_never_list_is_left_out(void **state)
+{
+	struct fx	*fx = *state;
+
+	fx->ss.never = "Message-ID:Date:Return-Path:Bounces-To";
+	fx->ss.oversign = "From:Date";
+	assert_int_equal(sign(fx, message, 4096), 0);
+	assert_int_equal(h_count(fx, "Message-ID"), 0);
+	assert_int_equal(h_count(fx, "Date"), 0);
+	assert_int_equal(h_count(fx, "From"), 2);
+	assert_int_equal(h_count(fx, "Subject"), 1);
+	expect_pass(fx, "never list");
+	overify(fx->signed_msg, rsa_key, "never list");
+	/* An explicit list loses them too. */
+	fx->ss.headers = "From:Date:Subject:message-id";
+	assert_int_equal(sign(fx, message, 4096), 0);
+	assert_int_equal(h_count(fx, "Date"), 0);
+	assert_int_equal(h_count(fx, "Message-ID"), 0);
+	overify(fx->signed_msg, rsa_key, "explicit list with never");
+}
+
 /* test_header_list_must_include_from - RFC 6376 5.4 */
 static void
 test_header_list_must_include_from(void **state)
@@ -763,6 +786,7 @@ main(void)
 		T(test_default_headers_only_those_present),
 		T(test_default_headers_sign_every_instance),
 		T(test_explicit_header_list_used_as_given),
+		T(test_never_list_is_left_out),
 		T(test_header_list_must_include_from),
 		T(test_identity_and_expiry_tags),
 		T(test_value_is_folded_for_the_header),
