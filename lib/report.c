@@ -139,7 +139,14 @@ report_format(const struct report *r)
 		goto fail;
 	for (i = 0; i < r->nmade; i++)
 		if (buf_printf(&b, " signed%zu=", i + 1) == -1 ||
-		    dsa(&b, r->made[i].d, r->made[i].s, r->made[i].a) == -1)
+		    dsa(&b, r->made[i].d, r->made[i].s, r->made[i].a) == -1 ||
+		    (r->made[i].key != NULL && (buf_puts(&b, ",key:") == -1 ||
+		    part(&b, r->made[i].key) == -1)))
+			goto fail;
+	for (i = 0; i < r->nremoved; i++)
+		if (buf_printf(&b, " removed%zu=", i + 1) == -1 ||
+		    dsa(&b, r->removed[i].d, r->removed[i].s,
+		    r->removed[i].a) == -1)
 			goto fail;
 	if (field(&b, "hint", r->hint) == -1 ||
 	    field(&b, "note", r->note) == -1 ||
@@ -223,6 +230,28 @@ report_verifier(const char *queue_id, const struct verifier *v,
 	r.note = note;
 	r.action = action;
 	line = report_format(&r);
+	free(sigs);
+	return line;
+}
+
+/* report_outgoing - outgoing mail: what was added, what it carried */
+char *
+report_outgoing(const struct report *r, const struct verifier *v)
+{
+	struct report			 out = *r;
+	const struct verify_sig		**sigs = NULL;
+	char				*line;
+	size_t				 i, n = v != NULL ? verifier_nsigs(v) : 0;
+
+	if (n > 0 && (sigs = calloc(n, sizeof(*sigs))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		sigs[i] = verifier_sig(v, i);
+	out.sigs = sigs;
+	out.nsigs = n;
+	if (v != NULL && (out.hint == NULL || out.hint[0] == '\0'))
+		out.hint = verifier_hint(v);
+	line = report_format(&out);
 	free(sigs);
 	return line;
 }

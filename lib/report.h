@@ -7,11 +7,16 @@
  *   QUEUEID: verdict=V from=DOMAIN [reason="..."]
  *       [sigN=d:D,s:S,a:A,role:ROLE,result:RESULT[,reason:CODE]
  *        [sigN_detail="..."]]... [ignored=K]
- *       [signedN=d:D,s:S,a:A]... [hint="..."] [note="..."] action=ACTION
+ *       [signedN=d:D,s:S,a:A[,key:STATE]]... [removedN=d:D,s:S,a:A]...
+ *       [hint="..."] [note="..."] action=ACTION
  *
  * verdict is pass, esp-only, third-party, fail, dns-error, permerror,
  * none (verification, lib/verify.h), or signed, unsigned, skipped, error
- * (the milter's own outcomes).  sigN numbers the DKIM-Signature fields
+ * (the milter's own outcomes).  Outgoing mail that already carries
+ * signatures has both: sigN for each signature found, signedN for each
+ * one added (STATE: the key's selector in DNS, lib/keystate.h), removedN
+ * for each one removed (SesRelayRemoveEspSignatures).  sigN numbers the
+ * DKIM-Signature fields
  * from the top; those beyond MaxSignatures are only counted in ignored=.
  * RESULT is the RFC 8601 result, CODE the lib/reason.h token.  hint is
  * the fix for what was found; note is what the milter adds about its own
@@ -36,11 +41,12 @@
 
 #define REPORT_MAX		16384	/* bytes in one line */
 
-/* One signature dkimlens added. */
+/* One signature dkimlens added (or removed). */
 struct report_made {
 	const char	*d;
 	const char	*s;
 	const char	*a;	/* "rsa-sha256", "ed25519-sha256" */
+	const char	*key;	/* keystate name, or NULL */
 };
 
 /* Everything a line says; NULL or 0 leaves a field out. */
@@ -53,6 +59,8 @@ struct report {
 	size_t				  nsigs;
 	const struct report_made	 *made;		/* signatures added */
 	size_t				  nmade;
+	const struct report_made	 *removed;	/* and removed */
+	size_t				  nremoved;
 	const char			 *hint;
 	const char			 *note;
 	const char			 *action;	/* NULL: accept */
@@ -85,6 +93,15 @@ const char *report_reason(const struct verifier *v, char *out,
  */
 char	*report_verifier(const char *queue_id, const struct verifier *v,
 	    const char *note, const char *action)
+	    __attribute__((warn_unused_result));
+
+/*
+ * report_outgoing - the line of outgoing mail: r's verdict, signatures
+ * added and removed, hint, note and action as given, plus, when v is not
+ * NULL, the signatures the message already carried as v verified them
+ * (sigN) and v's hint when r has none.  Owned string, NULL on ENOMEM.
+ */
+char	*report_outgoing(const struct report *r, const struct verifier *v)
 	    __attribute__((warn_unused_result));
 
 #endif

@@ -555,6 +555,7 @@ finish_sign(struct conn *c, SMFICTX *ctx, const char *qid)
 		made[i].s = c->ts[i].s;
 		made[i].a = c->ts[i].alg == CONF_ALG_ED25519_SHA256 ?
 		    "ed25519-sha256" : "rsa-sha256";
+		made[i].key = NULL;
 	}
 	r.queue_id = qid;
 	r.verdict = "signed";

@@ -115,8 +115,8 @@ static void
 test_signed_line_and_defaults(void **state)
 {
 	struct report_made	 m[2] = {
-		{ "example.com", "rsa2024", "rsa-sha256" },
-		{ "example.com", "ed2024", "ed25519-sha256" },
+		{ "example.com", "rsa2024", "rsa-sha256", NULL },
+		{ "example.com", "ed2024", "ed25519-sha256", NULL },
 	};
 	struct report		 r;
 	char			*line;
@@ -133,6 +133,37 @@ test_signed_line_and_defaults(void **state)
 	    "signed1=d:example.com,s:rsa2024,a:rsa-sha256 "
 	    "signed2=d:example.com,s:ed2024,a:ed25519-sha256 note=\"two keys\" "
 	    "action=accept");
+	free(line);
+}
+
+static void
+test_key_state_and_removed(void **state)
+{
+	struct report_made	 m[1] = {
+		{ "example.com", "rsa2024", "rsa-sha256", "missing" },
+	};
+	struct report_made	 gone[1] = {
+		{ "amazonses.com", "x\ty", "rsa-sha256", NULL },
+	};
+	struct report		 r;
+	char			*line;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.queue_id = "4ABC";
+	r.verdict = "signed";
+	r.from_domain = "example.com";
+	r.made = m;
+	r.nmade = 1;
+	r.removed = gone;
+	r.nremoved = 1;
+	r.hint = "publish it";
+	line = report_outgoing(&r, NULL);
+	assert_non_null(line);
+	assert_string_equal(line, "4ABC: verdict=signed from=example.com "
+	    "signed1=d:example.com,s:rsa2024,a:rsa-sha256,key:missing "
+	    "removed1=d:amazonses.com,s:x\\x09y,a:rsa-sha256 "
+	    "hint=\"publish it\" action=accept");
 	free(line);
 }
 
@@ -415,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_esp_only_line),
 		cmocka_unit_test(test_fail_line_with_reason_detail_and_ignored),
 		cmocka_unit_test(test_signed_line_and_defaults),
+		cmocka_unit_test(test_key_state_and_removed),
 		cmocka_unit_test(test_outside_values_are_escaped),
 		cmocka_unit_test(test_value_quoting),
 		cmocka_unit_test(test_author_pass),
