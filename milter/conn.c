@@ -667,9 +667,10 @@ plain_line(const struct conn *c, const char *qid, const char *verdict,
 }
 
 /*
- * finish_limit - a header over a cap, neither verified nor signed: with
- * Mode v, dkim=permerror naming the cap; the verdict permerror, and the
+ * finish_limit - a header over a cap, neither verified nor signed.  With
+ * Mode v: dkim=permerror naming the cap, the verdict permerror, and the
  * action of a bad signature, so that a cap never bypasses OnBadSignature.
+ * In Mode s the line says the mail was not signed (outgoing) or skipped.
  */
 static char *
 finish_limit(struct conn *c, SMFICTX *ctx, const char *qid,
@@ -680,22 +681,23 @@ finish_limit(struct conn *c, SMFICTX *ctx, const char *qid,
 	char			*ar, reason[sizeof(c->limit) + 20];
 	size_t			 n;
 
-	if (c->st->conf->mode & CONF_MODE_VERIFY) {
-		n = sizeof(fmt) + strlen(c->st->authserv_id) +
-		    strlen(c->limit);
-		if ((ar = malloc(n)) == NULL) {
-			failed(c, "Authentication-Results", NULL);
-			return NULL;
-		}
-		snprintf(ar, n, fmt, c->st->authserv_id, c->limit);
-		if (insert(c, ctx, "Authentication-Results", ar) == -1) {
-			free(ar);
-			failed(c, "smfi_insheader Authentication-Results",
-			    NULL);
-			return NULL;
-		}
-		free(ar);
+	if (!(c->st->conf->mode & CONF_MODE_VERIFY)) {
+		*act = CONF_ACCEPT;
+		return plain_line(c, qid, c->internal || c->auth ?
+		    "unsigned" : "skipped", c->limit, *act);
 	}
+	n = sizeof(fmt) + strlen(c->st->authserv_id) + strlen(c->limit);
+	if ((ar = malloc(n)) == NULL) {
+		failed(c, "Authentication-Results", NULL);
+		return NULL;
+	}
+	snprintf(ar, n, fmt, c->st->authserv_id, c->limit);
+	if (insert(c, ctx, "Authentication-Results", ar) == -1) {
+		free(ar);
+		failed(c, "smfi_insheader Authentication-Results", NULL);
+		return NULL;
+	}
+	free(ar);
 	*act = c->st->conf->on_bad_signature;
 	snprintf(reason, sizeof(reason), "%s; not verified", c->limit);
 	return plain_line(c, qid, "permerror", reason, *act);
