@@ -67,7 +67,7 @@ BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(if $(BENCH_SRC),$(B)/tests/bench/milterload)
 # Helper programs of the script suites: tests/SUITE/X.c is one program.
 SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
-	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c))
+	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/hostile/*.c))
 SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 
@@ -107,7 +107,9 @@ $(B)/tests/bench/milterload: $(BENCH_SRC:%.c=$(B)/%.o) $(LIB_A)
 	    $(LIB_A) $(LIBS)
 
 $(SUITE_BIN): $(B)/%: $(B)/%.o $(LIB_A)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
+# mfclient speaks the milter protocol with the benchmark's MTA side.
+$(B)/tests/hostile/mfclient: $(B)/tests/bench/mta.o $(B)/tests/bench/message.o
 
 # Every public header compiles alone.
 $(B)/hdrcheck/%.o: lib/%.h

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "lib/conf.h"
+#include "lib/lookup.h"
 
 #define WHY_MAX	256
 
@@ -34,7 +35,8 @@ static parse_fn p_socket, p_mode, p_domain, p_selector, p_keyfile,
 	    p_sigttl, p_authservid, p_nameservers, p_dnstimeout, p_userid,
 	    p_pidfile, p_umask, p_syslog, p_facility, p_minkeybits,
 	    p_background, p_espdomains, p_maxsigs, p_onbad, p_ondns,
-	    p_oninternal, p_onnosig, p_sesrelay, p_sesremove;
+	    p_oninternal, p_onnosig, p_sesrelay, p_sesremove,
+	    p_dnsthreads;
 
 /* Indexed by enum conf_key. */
 static const struct opt opts[CONF_K_COUNT] = {
@@ -71,6 +73,7 @@ static const struct opt opts[CONF_K_COUNT] = {
 	{ "OnNoSignature", CONF_K_ONNOSIG, p_onnosig },
 	{ "SesRelay", CONF_K_SESRELAY, p_sesrelay },
 	{ "SesRelayRemoveEspSignatures", CONF_K_SESREMOVE, p_sesremove },
+	{ "DNSLookupThreads", CONF_K_DNSTHREADS, p_dnsthreads },
 };
 
 /*
@@ -916,6 +919,19 @@ p_maxsigs(struct conf *c, const char *value, char *why, size_t whylen)
 	return 0;
 }
 
+/* p_dnsthreads - the lookup pool's size (lib/lookup.h) */
+static int
+p_dnsthreads(struct conf *c, const char *value, char *why, size_t whylen)
+{
+	unsigned long	 n;
+
+	if (parse_uint(value, 1, LOOKUP_THREADS_MAX, &n) == -1)
+		return setwhy(why, whylen, "'%s' is not a number from 1 to %d",
+		    value, LOOKUP_THREADS_MAX);
+	c->dns_threads = (unsigned int)n;
+	return 0;
+}
+
 /* action - accept, tempfail or reject; OpenDKIM's others are refused */
 static int
 action(enum conf_action *dst, const char *value, char *why, size_t whylen)
@@ -1200,6 +1216,7 @@ fill_defaults(struct conf *c)
 	c->min_key_bits = 1024;
 	c->background = 1;
 	c->max_signatures = 8;
+	c->dns_threads = LOOKUP_THREADS_DEFAULT;
 	c->on_bad_signature = c->on_dns_error = c->on_internal_error =
 	    c->on_no_signature = CONF_ACCEPT;
 	return 0;

@@ -11,7 +11,8 @@
  * AuthservID, Nameservers, DNSTimeout, UserID, PidFile, UMask, Syslog,
  * SyslogFacility, MinimumKeyBits, Background, and the On-* actions, which
  * are accepted with or without the hyphen), plus dkimlens' own
- * (EspDomains, MaxSignatures).  dkimlens.conf(5) documents each.
+ * (EspDomains, MaxSignatures, DNSLookupThreads).  dkimlens.conf(5)
+ * documents each.
  *
  * Every error names the file and the line: "FILE:LINE: what is wrong"
  * (an unknown option, with the nearest known name; a bad value, with what
@@ -67,6 +68,7 @@ enum conf_key {
 	CONF_K_BACKGROUND, CONF_K_ESPDOMAINS, CONF_K_MAXSIGS,
 	CONF_K_ONBAD, CONF_K_ONDNS, CONF_K_ONINTERNAL, CONF_K_ONNOSIG,
 	CONF_K_SESRELAY, CONF_K_SESREMOVE,
+	CONF_K_DNSTHREADS,
 	CONF_K_COUNT
 };
 
@@ -106,6 +108,7 @@ struct conf {
 	int		 background;	/* default 1 */
 	char		*esp_domains;	/* default "amazonses.com" */
 	size_t		 max_signatures;	/* default 8 */
+	unsigned int	 dns_threads;	/* default LOOKUP_THREADS_DEFAULT */
 	enum conf_action on_bad_signature;	/* default accept */
 	enum conf_action on_dns_error;
 	enum conf_action on_internal_error;

@@ -96,6 +96,7 @@ struct dns_resolver {
 	struct centry		*buckets[CACHE_BUCKETS];
 	struct centry		*oldest, *newest;
 	size_t			 ncache;
+	unsigned int		 refs;		/* dns_resolver_hold */
 };
 
 /* What a lookup learned besides the answer: how long it may be kept. */
@@ -278,6 +279,7 @@ dns_resolver_new(const struct dns_settings *settings, struct errbuf *err)
 		errbuf_set(err, "dns: cannot create the cache lock");
 		return NULL;
 	}
+	res->refs = 1;
 	res->timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (settings != NULL) {
 		if (settings->timeout_ms != 0)
@@ -524,11 +526,28 @@ cache_put(struct dns_resolver *res, const char *key, enum dns_type type,
 	pthread_mutex_unlock(&res->lock);
 }
 
-/* dns_resolver_free - free the resolver and its cache */
+/* dns_resolver_hold - one more holder */
+struct dns_resolver *
+dns_resolver_hold(struct dns_resolver *res)
+{
+	pthread_mutex_lock(&res->lock);
+	res->refs++;
+	pthread_mutex_unlock(&res->lock);
+	return res;
+}
+
+/* dns_resolver_free - let go; the last holder frees the cache */
 void
 dns_resolver_free(struct dns_resolver *res)
 {
+	unsigned int	 left;
+
 	if (res == NULL)
+		return;
+	pthread_mutex_lock(&res->lock);
+	left = --res->refs;
+	pthread_mutex_unlock(&res->lock);
+	if (left > 0)
 		return;
 	while (res->oldest != NULL)
 		cache_unlink(res, res->oldest);

@@ -100,8 +100,19 @@ struct dns_resolver;
 struct dns_resolver *dns_resolver_new(const struct dns_settings *settings,
 	    struct errbuf *err);
 
-/* dns_resolver_free - free the resolver and its cache; NULL is allowed */
+/*
+ * dns_resolver_free - let go of the resolver: the last holder (the one
+ * that built it, then each dns_resolver_hold) frees it and its cache.
+ * NULL is allowed.
+ */
 void	dns_resolver_free(struct dns_resolver *res);
+
+/*
+ * dns_resolver_hold - hold the resolver for a lookup that may outlive its
+ * builder's reference (one running in the background after its message
+ * ended); returns res.  Each hold is ended by one dns_resolver_free.
+ */
+struct dns_resolver *dns_resolver_hold(struct dns_resolver *res);
 
 /*
  * dns_query - look name up (no trailing dot needed), through the cache.

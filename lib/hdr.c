@@ -14,6 +14,14 @@ hdrlist_init(struct hdrlist *hl)
 	memset(hl, 0, sizeof(*hl));
 }
 
+/* hdrlist_fits - the field would stay within HDR_MAX_FIELDS and _BYTES */
+int
+hdrlist_fits(const struct hdrlist *hl, const char *name, const char *value)
+{
+	return hl->n < HDR_MAX_FIELDS && hl->bytes + strlen(name) +
+	    strlen(value) <= HDR_MAX_BYTES;
+}
+
 /* hdrlist_add - append a copy of one field */
 int
 hdrlist_add(struct hdrlist *hl, const char *name, const char *value,
@@ -22,7 +30,7 @@ hdrlist_add(struct hdrlist *hl, const char *name, const char *value,
 	struct hdr_field	*f;
 	size_t			 n = strlen(name) + strlen(value);
 
-	if (hl->n == HDR_MAX_FIELDS || hl->bytes + n > HDR_MAX_BYTES)
+	if (!hdrlist_fits(hl, name, value))
 		return errbuf_set(err, "message header too large (over %d "
 		    "fields or %d bytes)", HDR_MAX_FIELDS, HDR_MAX_BYTES);
 	if (hl->n % 32 == 0) {

@@ -33,6 +33,10 @@ struct hdrlist {
 /* hdrlist_init - an empty list */
 void	hdrlist_init(struct hdrlist *hl);
 
+/* hdrlist_fits - 1 when one more field stays within both caps, else 0 */
+int	hdrlist_fits(const struct hdrlist *hl, const char *name,
+	    const char *value);
+
 /* hdrlist_add - append a copy of one field; -1 with err at a cap */
 int	hdrlist_add(struct hdrlist *hl, const char *name, const char *value,
 	    struct errbuf *err) __attribute__((warn_unused_result));

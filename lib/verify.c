@@ -2,13 +2,16 @@
  * verify - verify every DKIM-Signature of one message (RFC 6376 section 6)
  *
  * Flow: header fields are kept (capped); at end of headers each
- * DKIM-Signature is parsed and, when it parsed, a thread looks its key up
- * (all at once) while the body streams through one shared body hash per
- * distinct (canonicalization, l=) pair.  A body hash whose signatures have
- * all failed already stops hashing.  At end of message the lookups are
- * joined and each surviving signature gets bh= and b= checked.
+ * DKIM-Signature is parsed and, when it parsed, its key lookup is queued
+ * on the lookup pool (lib/lookup.h) while the body streams through one
+ * shared body hash per distinct (canonicalization, l=) pair.  A body hash
+ * whose signatures have all failed already stops hashing.  At end of
+ * message the lookups are waited for, up to the message's DNS deadline,
+ * and each surviving signature gets bh= and b= checked.  A lookup still
+ * running then, or when the message is abandoned, is left to finish in
+ * the background: it owns what it uses (struct keyjob).
  */
-#include <pthread.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "lib/buf.h"
 #include "lib/hdr.h"
 #include "lib/keyrec.h"
+#include "lib/lookup.h"
 #include "lib/sig.h"
 #include "lib/verify.h"
 
@@ -31,9 +35,9 @@ struct vsig {
 	size_t			 field;		/* index in v->hdrs */
 	int			 final;		/* out.result is decided */
 	struct bodyhash		*bh;		/* shared, owned by v */
-	/* key lookup, written by the thread, read after join or locked */
-	pthread_t		 thread;
-	int			 thread_started;
+	/* key lookup: its result is moved here at end of message */
+	struct lookup_job	*job;		/* NULL: not queued */
+	struct keyjob		*kj;		/* the job's, or ours unqueued */
 	int			 key_failed;	/* lookup done and unusable */
 	struct keyrec		*key;
 	struct verdict_result	 key_r;
@@ -53,7 +57,9 @@ struct verifier {
 	struct bodyhash		*bhs[VERIFY_MAX_SIGNATURES * 4];
 	int			 bh_live[VERIFY_MAX_SIGNATURES * 4];
 	size_t			 nbhs;
-	pthread_mutex_t		 lock;
+	struct lookup_pool	*pool;
+	unsigned int		 deadline_ms;	/* from end of headers */
+	long long		 deadline;	/* lookup_now_ms() clock */
 	int			 eoh, eom;
 	char			 from_domain[256];
 	enum msg_verdict	 verdict;
@@ -90,12 +96,9 @@ verifier_new(const struct verify_settings *settings, struct errbuf *err)
 		errbuf_set(err, "out of memory");
 		return NULL;
 	}
-	if (pthread_mutex_init(&v->lock, NULL) != 0) {
-		free(v);
-		errbuf_set(err, "verifier: mutex init failed");
-		return NULL;
-	}
 	v->dns = settings->dns;
+	v->pool = settings->pool;
+	v->deadline_ms = settings->dns_deadline_ms;
 	v->max_signatures = settings->max_signatures == 0 ?
 	    VERIFY_MAX_SIGNATURES : settings->max_signatures;
 	if (v->max_signatures > VERIFY_MAX_SIGNATURES * 4)
@@ -113,19 +116,58 @@ verifier_new(const struct verify_settings *settings, struct errbuf *err)
 	return v;
 }
 
-static void
-join_all(struct verifier *v)
-{
-	size_t	 i;
+/*
+ * What one key lookup needs and finds.  Owned by its lookup job, which may
+ * outlive the message (lib/lookup.h), so it holds the resolver and copies
+ * of the names instead of pointing into the verifier.
+ */
+struct keyjob {
+	struct dns_resolver	*dns;		/* held */
+	char			*name;		/* s._domainkey.d */
+	char			*s, *d;
+	unsigned int		 probes;	/* hint probes allowed */
+	int			 failed;	/* done and unusable */
+	struct keyrec		*key;
+	struct verdict_result	 r;
+	char			 hint[320];
+};
 
-	for (i = 0; i < v->nsigs; i++)
-		if (v->sigs[i].thread_started) {
-			pthread_join(v->sigs[i].thread, NULL);
-			v->sigs[i].thread_started = 0;
-		}
+/* keyjob_free - free a lookup's state (a lookup_free_fn); NULL allowed */
+static void
+keyjob_free(void *arg)
+{
+	struct keyjob	*kj = arg;
+
+	if (kj == NULL)
+		return;
+	dns_resolver_free(kj->dns);
+	free(kj->name);
+	free(kj->s);
+	free(kj->d);
+	keyrec_free(kj->key);
+	free(kj);
 }
 
-/* verifier_free - free everything */
+/* keyjob_new - the lookup of one signature's key; NULL on ENOMEM */
+static struct keyjob *
+keyjob_new(struct verifier *v, const struct vsig *vs, unsigned int probes)
+{
+	struct keyjob	*kj;
+
+	if ((kj = calloc(1, sizeof(*kj))) == NULL)
+		return NULL;
+	if ((kj->name = strdup(vs->out.key_name)) == NULL ||
+	    (kj->s = strdup(vs->out.s)) == NULL ||
+	    (kj->d = strdup(vs->out.d)) == NULL) {
+		keyjob_free(kj);
+		return NULL;
+	}
+	kj->dns = dns_resolver_hold(v->dns);
+	kj->probes = probes;
+	return kj;
+}
+
+/* verifier_free - free everything; lookups still running are left */
 void
 verifier_free(struct verifier *v)
 {
@@ -133,8 +175,12 @@ verifier_free(struct verifier *v)
 
 	if (v == NULL)
 		return;
-	join_all(v);
 	for (i = 0; i < v->nsigs; i++) {
+		/* never waits: a running lookup frees its keyjob itself */
+		if (v->sigs[i].job != NULL)
+			lookup_release(v->sigs[i].job);
+		else
+			keyjob_free(v->sigs[i].kj);
 		sig_free(v->sigs[i].sig);
 		keyrec_free(v->sigs[i].key);
 	}
@@ -143,7 +189,6 @@ verifier_free(struct verifier *v)
 		bodyhash_free(v->bhs[i]);
 	hdrlist_free(&v->hdrs);
 	free(v->esp_domains);
-	pthread_mutex_destroy(&v->lock);
 	free(v);
 }
 
@@ -246,30 +291,32 @@ done:
 	free(clean);
 }
 
+/*
+ * keyjob_run - look one key up (a lookup_run_fn; job is NULL when run
+ * without the pool).  On NXDOMAIN or NODATA the seeds' usual mistakes
+ * are probed, at names the signature chose, within the probes this
+ * signature was allowed and only while the message still wants the
+ * answer.
+ */
 static void
-set_key_failed(struct vsig *vs)
+keyjob_run(struct lookup_job *job, void *arg)
 {
-	pthread_mutex_lock(&vs->v->lock);
-	vs->key_failed = 1;
-	pthread_mutex_unlock(&vs->v->lock);
-}
-
-/* lookup - the key lookup thread of one signature */
-static void *
-lookup(void *arg)
-{
-	struct vsig		*vs = arg;
+	struct keyjob		*kj = arg;
 	struct dns_answer	*a = NULL;
 	struct errbuf		 err;
 	struct diag_finding	 f;
 	const char		*rec = NULL;
+	char			 over[80] = "";
 	size_t			 i, ncand = 0;
+	int			 found = 0;
 
 	errbuf_clear(&err);
-	if (dns_query(vs->v->dns, vs->out.key_name, DNS_T_TXT, &a, &err)
-	    == -1) {
-		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
-		    "TXT %s: %s", vs->out.key_name, err.msg);
+	if (kj->probes < 2)
+		snprintf(over, sizeof(over), "; hint probes skipped: over the "
+		    "budget of %d per message", VERIFY_HINT_PROBES);
+	if (dns_query(kj->dns, kj->name, DNS_T_TXT, &a, &err) == -1) {
+		verdict_set(&kj->r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
+		    "TXT %s: %s", kj->name, err.msg);
 		goto failed;
 	}
 	switch (a->status) {
@@ -277,28 +324,32 @@ lookup(void *arg)
 		break;
 	case DNS_NXDOMAIN:
 	case DNS_NODATA:
-		verdict_set(&vs->key_r, VERDICT_PERMERROR, REASON_KEY_NOT_FOUND,
-		    "TXT %s: %s%s%s from %s", vs->out.key_name,
+		verdict_set(&kj->r, VERDICT_PERMERROR, REASON_KEY_NOT_FOUND,
+		    "TXT %s: %s%s%s from %s%s", kj->name,
 		    dns_status_name(a->status), a->ncname > 0 ?
 		    " at CNAME target " : "", a->ncname > 0 ?
-		    a->cname[a->ncname - 1] : "", a->server);
+		    a->cname[a->ncname - 1] : "", a->server, over);
 		/* the seeds' usual mistakes, checked only on failure */
-		if (diag_duplicated_apex(vs->v->dns, vs->out.s, vs->out.d, &f,
-		    NULL) == 1 || diag_no_underscore(vs->v->dns, vs->out.s,
-		    vs->out.d, &f, NULL) == 1)
-			snprintf(vs->key_hint, sizeof(vs->key_hint),
+		if (kj->probes >= 1 && !lookup_expired(job))
+			found = diag_duplicated_apex(kj->dns, kj->s, kj->d, &f,
+			    NULL) == 1;
+		if (!found && kj->probes >= 2 && !lookup_expired(job))
+			found = diag_no_underscore(kj->dns, kj->s, kj->d, &f,
+			    NULL) == 1;
+		if (found)
+			snprintf(kj->hint, sizeof(kj->hint),
 			    "the key is published at %s instead: %s", f.name,
 			    f.fix);
 		goto failed;
 	default:
-		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
-		    "TXT %s: %s from %s%s%s", vs->out.key_name,
+		verdict_set(&kj->r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
+		    "TXT %s: %s from %s%s%s", kj->name,
 		    dns_status_name(a->status), a->server[0] != '\0' ?
-		    a->server : dns_servers(vs->v->dns), a->ncname > 0 ?
+		    a->server : dns_servers(kj->dns), a->ncname > 0 ?
 		    " via CNAME " : "", a->ncname > 0 ? a->cname[a->ncname - 1]
 		    : "");
 		if (a->ncname > 0)
-			snprintf(vs->key_hint, sizeof(vs->key_hint),
+			snprintf(kj->hint, sizeof(kj->hint),
 			    "the CNAME to %s resolves but TXT there fails; "
 			    "check the target's DNS servers",
 			    a->cname[a->ncname - 1]);
@@ -316,18 +367,84 @@ lookup(void *arg)
 		ncand = 1;
 	}
 	if (ncand > 1) {
-		verdict_set(&vs->key_r, VERDICT_PERMERROR, REASON_KEY_MULTIPLE,
-		    "%zu TXT records at %s", ncand, vs->out.key_name);
+		verdict_set(&kj->r, VERDICT_PERMERROR, REASON_KEY_MULTIPLE,
+		    "%zu TXT records at %s", ncand, kj->name);
 		goto failed;
 	}
-	if (keyrec_parse(rec, &vs->key, &vs->key_r) == -1)
+	if (keyrec_parse(rec, &kj->key, &kj->r) == -1)
 		goto failed;
 	dns_answer_free(a);
-	return NULL;
+	return;
 failed:
 	dns_answer_free(a);
-	set_key_failed(vs);
-	return NULL;
+	kj->failed = 1;
+}
+
+/*
+ * start_lookups - a keyjob per signature still open, queued on the pool
+ * when there is one.  The hint probes are rationed per message, since
+ * their names come from the signature: author signatures first, then the
+ * others in header order, VERIFY_HINT_PROBES in all.  A keyjob that could
+ * not be queued runs at end of message.
+ */
+static int
+start_lookups(struct verifier *v, struct errbuf *err)
+{
+	struct vsig	*vs;
+	unsigned int	 budget = VERIFY_HINT_PROBES, probes;
+	size_t		 i;
+	int		 pass;
+
+	v->deadline = v->deadline_ms == 0 ? LLONG_MAX :
+	    lookup_now_ms() + v->deadline_ms;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < v->nsigs; i++) {
+			vs = &v->sigs[i];
+			if (vs->final || (vs->out.role == ROLE_AUTHOR) !=
+			    (pass == 0))
+				continue;
+			probes = budget < 2 ? budget : 2;
+			budget -= probes;
+			if ((vs->kj = keyjob_new(v, vs, probes)) == NULL)
+				return errbuf_set(err, "out of memory");
+			if (v->pool != NULL)
+				vs->job = lookup_submit(v->pool, keyjob_run,
+				    keyjob_free, vs->kj, v->deadline, NULL);
+		}
+	return 0;
+}
+
+/*
+ * collect - the key lookup's result into vs: wait for it until the
+ * message's deadline, or run it now when it was never queued.
+ */
+static void
+collect(struct verifier *v, struct vsig *vs)
+{
+	struct keyjob	*kj = vs->kj;
+
+	if (kj == NULL) {
+		/* verifier_eoh failed before this signature's lookup */
+		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_INTERNAL,
+		    "out of memory");
+		vs->key_failed = 1;
+		return;
+	}
+	if (vs->job == NULL)
+		keyjob_run(NULL, kj);
+	else if (!lookup_wait(vs->job, v->deadline)) {
+		verdict_set(&vs->key_r, VERDICT_TEMPERROR,
+		    REASON_KEY_DNS_ERROR, "TXT %s: no answer within the "
+		    "message's DNS deadline of %u ms", vs->out.key_name,
+		    v->deadline_ms);
+		vs->key_failed = 1;
+		return;
+	}
+	vs->key = kj->key;
+	kj->key = NULL;
+	vs->key_r = kj->r;
+	snprintf(vs->key_hint, sizeof(vs->key_hint), "%s", kj->hint);
+	vs->key_failed = kj->failed;
 }
 
 static struct bodyhash *
@@ -412,14 +529,8 @@ verifier_eoh(struct verifier *v, struct errbuf *err)
 		if ((vs->bh = shared_bodyhash(v, vs->sig->bcanon, vs->sig->l,
 		    err)) == NULL)
 			return -1;
-		if (pthread_create(&vs->thread, NULL, lookup, vs) != 0) {
-			/* no thread: look the key up at end of message */
-			vs->thread_started = 0;
-			continue;
-		}
-		vs->thread_started = 1;
 	}
-	return 0;
+	return start_lookups(v, err);
 }
 
 /* verifier_body - hash a chunk in every body hash still needed */
@@ -433,7 +544,11 @@ verifier_body(struct verifier *v, const void *data, size_t len,
 	(void)err;
 	if (v->nbhs == 0 || len == 0)
 		return 0;
-	pthread_mutex_lock(&v->lock);
+	/* a finished job's keyjob may be read (lookup_done locks) */
+	for (i = 0; i < v->nsigs; i++)
+		if (v->sigs[i].job != NULL && !v->sigs[i].key_failed &&
+		    lookup_done(v->sigs[i].job) && v->sigs[i].kj->failed)
+			v->sigs[i].key_failed = 1;
 	for (k = 0; k < v->nbhs; k++) {
 		if (!v->bh_live[k])
 			continue;
@@ -444,7 +559,6 @@ verifier_body(struct verifier *v, const void *data, size_t len,
 				live = 1;
 		v->bh_live[k] = live;
 	}
-	pthread_mutex_unlock(&v->lock);
 	for (k = 0; k < v->nbhs; k++)
 		if (v->bh_live[k])
 			bodyhash_update(v->bhs[k], data, len);
@@ -696,13 +810,11 @@ verifier_eom(struct verifier *v, struct errbuf *err)
 	if (v->eom)
 		return 0;
 	v->eom = 1;
-	join_all(v);
 	buf_init(&hdata, HDR_MAX_BYTES + 4096);
 	for (i = 0; i < v->nsigs; i++) {
 		vs = &v->sigs[i];
 		if (!vs->final) {
-			if (vs->key == NULL && !vs->key_failed)
-				lookup(vs);	/* no thread could start */
+			collect(v, vs);
 			finish_sig(v, vs, &hdata);
 		}
 		sig_hint(vs);

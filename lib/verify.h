@@ -4,12 +4,20 @@
  * A verifier is fed a message in order: header fields, end of headers,
  * body chunks, end of message.  At end of headers it parses each
  * DKIM-Signature (up to max_signatures; the rest are reported as
- * REASON_SIG_TOO_MANY without work) and starts all key lookups at once, in
- * background threads, while the body streams in.  Only signatures that
- * parsed and whose key was found (or is still being looked up) have their
- * body hashed; the body is never kept.  At end of message it waits for the
- * lookups, checks bh= and b=, and returns one result per signature in
- * header order, plus a message verdict.
+ * REASON_SIG_TOO_MANY without work) and queues all key lookups at once on
+ * the lookup pool (lib/lookup.h), while the body streams in.  Only
+ * signatures that parsed and whose key was found (or is still being
+ * looked up) have their body hashed; the body is never kept.  At end of
+ * message it waits for the lookups until the message's DNS deadline (a
+ * lookup not done by then is temperror, naming the deadline), checks bh=
+ * and b=, and returns one result per signature in header order, plus a
+ * message verdict.  Without a pool the lookups run at end of message, in
+ * the caller's thread.  Freeing the verifier never waits for a lookup.
+ *
+ * When a key is not found, two more names are probed for the hint (the
+ * duplicated apex, the missing underscore): names the signature chose,
+ * so a message gets VERIFY_HINT_PROBES of them in all, author signatures
+ * first; a signature over the budget says so in its detail.
  *
  * Owns: the parsed signatures, body hashers, key lookups.  Never: logging
  * or deciding what to do with the mail.  RFC 6376 6.1, RFC 8301 (rsa-sha1
@@ -27,9 +35,15 @@
 #include "lib/verdict.h"
 
 #define VERIFY_MAX_SIGNATURES	8	/* default MaxSignatures */
+#define VERIFY_HINT_PROBES	4	/* hint probe names per message */
+
+struct lookup_pool;
 
 struct verify_settings {
 	struct dns_resolver	*dns;		/* borrowed; required */
+	struct lookup_pool	*pool;		/* borrowed; NULL: no threads */
+	unsigned int		 dns_deadline_ms; /* from end of headers for
+						    all lookups; 0: none */
 	const char		*esp_domains;	/* NULL: amazonses.com */
 	size_t			 max_signatures; /* 0: default */
 	unsigned int		 min_key_bits;	/* 0: 1024 */

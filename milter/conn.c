@@ -10,7 +10,14 @@
  * the original message), one verdict line is logged, and the On* action
  * decides the reply.
  *
- * Errors inside a message (memory, a cap) do not stop the session: they
+ * A header over a cap (lib/hdr.h: HDR_MAX_FIELDS, HDR_MAX_BYTES) is not
+ * kept, verified or signed; the rest of its fields are only counted.  The
+ * message gets dkim=permerror naming the cap and OnBadSignature decides,
+ * so a cap is never a way around verification.  Forged
+ * Authentication-Results are found as each field arrives, past any cap,
+ * and removed whatever happens later.
+ *
+ * Other errors inside a message (memory) do not stop the session: they
  * mark the message failed, and OnInternalError decides at the end.
  */
 #include <sys/types.h>
@@ -56,7 +63,12 @@ struct conn {
 	enum what		 what;
 	int			 failed;
 	char			 why[ERRBUF_SIZE];
+	char			 limit[120];	/* the cap hit, or "" */
 	struct hdrlist		 hdrs;
+	/* Authentication-Results fields, counted past any cap */
+	size_t			 nares;		/* fields of that name */
+	size_t			*forged;	/* indexes (from 1) of ours */
+	size_t			 nforged;
 	char			 from[320];
 	char			 note[400];
 	struct verifier		*v;
@@ -198,6 +210,10 @@ reset(struct conn *c)
 	c->nsg = 0;
 	hdrlist_free(&c->hdrs);
 	hdrlist_init(&c->hdrs);
+	free(c->forged);
+	c->forged = NULL;
+	c->nares = c->nforged = 0;
+	c->limit[0] = '\0';
 	if (c->st != NULL) {
 		state_put(c->st);
 		hold(-1);
@@ -247,6 +263,28 @@ conn_mail(struct conn *c, const char *auth_authen)
 	c->internal = netlist_match(c->st->internal, c->addr, c->host);
 }
 
+/*
+ * note_ares - count an Authentication-Results field and remember its
+ * index when it carries our authserv-id (RFC 8601 5: a forgery, to be
+ * removed).  Runs for every field, past any cap.
+ */
+static void
+note_ares(struct conn *c, const char *value)
+{
+	size_t	*f;
+
+	c->nares++;
+	if (!ares_is_ours(value, c->st->authserv_id))
+		return;
+	if ((f = reallocarray(c->forged, c->nforged + 1, sizeof(*f))) ==
+	    NULL) {
+		failed(c, "header", NULL);
+		return;
+	}
+	c->forged = f;
+	c->forged[c->nforged++] = c->nares;
+}
+
 /* conn_header - keep one field; value as libmilter gives it */
 void
 conn_header(struct conn *c, const char *name, const char *value)
@@ -257,7 +295,9 @@ conn_header(struct conn *c, const char *name, const char *value)
 
 	if (c->st == NULL)
 		conn_mail(c, NULL);
-	if (c->failed)
+	if (hdr_name_is(name, "Authentication-Results"))
+		note_ares(c, value);
+	if (c->failed || c->limit[0] != '\0')
 		return;
 	errbuf_clear(&err);
 	/* without SMFIP_HDR_LEADSPC the MTA ate the space after the colon */
@@ -270,7 +310,14 @@ conn_header(struct conn *c, const char *name, const char *value)
 		snprintf(spaced, n, " %s", value);
 		value = spaced;
 	}
-	if (hdrlist_add(&c->hdrs, name, value, &err) == -1)
+	if (!hdrlist_fits(&c->hdrs, name, value)) {
+		if (c->hdrs.n < HDR_MAX_FIELDS)
+			snprintf(c->limit, sizeof(c->limit), "message header "
+			    "over the limit of %d bytes", HDR_MAX_BYTES);
+		else
+			snprintf(c->limit, sizeof(c->limit), "message header "
+			    "over the limit of %d fields", HDR_MAX_FIELDS);
+	} else if (hdrlist_add(&c->hdrs, name, value, &err) == -1)
 		failed(c, "header", &err);
 	free(spaced);
 }
@@ -314,6 +361,18 @@ fail:
 	failed(c, "signing", &err);
 }
 
+/*
+ * dns_deadline_ms - how long a message's key lookups may take, from end
+ * of headers: what one lookup against a silent server costs (a try and
+ * the retry, DNSTimeout each; main.c sets one retry), plus a second for
+ * the queue.  A lookup not done by then is temperror, naming the deadline.
+ */
+static unsigned int
+dns_deadline_ms(const struct conf *conf)
+{
+	return 2 * conf->dns_timeout_ms + 1000;
+}
+
 /* start_verifier - the verifier, fed the kept header: lookups start */
 static void
 start_verifier(struct conn *c)
@@ -326,6 +385,8 @@ start_verifier(struct conn *c)
 	errbuf_clear(&err);
 	memset(&vs, 0, sizeof(vs));
 	vs.dns = c->st->dns;
+	vs.pool = milter_pool;
+	vs.dns_deadline_ms = dns_deadline_ms(conf);
 	vs.esp_domains = conf->esp_domains;
 	vs.max_signatures = conf->max_signatures;
 	vs.min_key_bits = conf->min_key_bits;
@@ -366,6 +427,9 @@ conn_eoh(struct conn *c)
 				c->from[0] = '\0';
 			break;
 		}
+	/* a header over a cap is neither signed nor verified */
+	if (c->limit[0] != '\0')
+		return;
 	outgoing = c->internal || c->auth;
 	if ((conf->mode & CONF_MODE_SIGN) && outgoing) {
 		if (c->from[0] != '\0')
@@ -444,30 +508,20 @@ insert(struct conn *c, SMFICTX *ctx, char *name, const char *value)
 
 /*
  * remove_forged - delete Authentication-Results fields carrying our
- * authserv-id (RFC 8601 5).  Indexes count fields of that name from 1;
- * deleting from the last keeps the earlier indexes valid.
+ * authserv-id (RFC 8601 5), noted by conn_header.  Indexes count fields
+ * of that name from 1; deleting from the last keeps the earlier indexes
+ * valid.
  */
 static void
 remove_forged(struct conn *c, SMFICTX *ctx)
 {
-	size_t	 i, n = 0, nours = 0;
-	int	*ours;
+	size_t	 i;
 
-	if ((ours = calloc(c->hdrs.n + 1, sizeof(*ours))) == NULL)
-		return;
-	for (i = 0; i < c->hdrs.n; i++) {
-		if (!hdr_name_is(c->hdrs.f[i].name, "Authentication-Results"))
-			continue;
-		n++;
-		if (ares_is_ours(c->hdrs.f[i].value, c->st->authserv_id))
-			ours[nours++] = (int)n;
-	}
-	while (nours > 0)
+	for (i = c->nforged; i > 0; i--)
 		if (smfi_chgheader(ctx, "Authentication-Results",
-		    ours[--nours], NULL) != MI_SUCCESS)
+		    (int)c->forged[i - 1], NULL) != MI_SUCCESS)
 			mlog(LOG_WARNING, "could not remove a forged "
 			    "Authentication-Results field");
-	free(ours);
 }
 
 /* action_of - the On* action for a verification verdict */
@@ -613,6 +667,43 @@ plain_line(const struct conn *c, const char *qid, const char *verdict,
 	return report_format(&r);
 }
 
+/*
+ * finish_limit - a header over a cap, neither verified nor signed.  With
+ * Mode v: dkim=permerror naming the cap, the verdict permerror, and the
+ * action of a bad signature, so that a cap never bypasses OnBadSignature.
+ * In Mode s the line says the mail was not signed (outgoing) or skipped.
+ */
+static char *
+finish_limit(struct conn *c, SMFICTX *ctx, const char *qid,
+    enum conf_action *act)
+{
+	static const char	 fmt[] = " %s;\r\n\tdkim=permerror (%s; not "
+	    "verified)";
+	char			*ar, reason[sizeof(c->limit) + 20];
+	size_t			 n;
+
+	if (!(c->st->conf->mode & CONF_MODE_VERIFY)) {
+		*act = CONF_ACCEPT;
+		return plain_line(c, qid, c->internal || c->auth ?
+		    "unsigned" : "skipped", c->limit, *act);
+	}
+	n = sizeof(fmt) + strlen(c->st->authserv_id) + strlen(c->limit);
+	if ((ar = malloc(n)) == NULL) {
+		failed(c, "Authentication-Results", NULL);
+		return NULL;
+	}
+	snprintf(ar, n, fmt, c->st->authserv_id, c->limit);
+	if (insert(c, ctx, "Authentication-Results", ar) == -1) {
+		free(ar);
+		failed(c, "smfi_insheader Authentication-Results", NULL);
+		return NULL;
+	}
+	free(ar);
+	*act = c->st->conf->on_bad_signature;
+	snprintf(reason, sizeof(reason), "%s; not verified", c->limit);
+	return plain_line(c, qid, "permerror", reason, *act);
+}
+
 /* conn_eom - header changes, the verdict line, the reply */
 sfsistat
 conn_eom(struct conn *c, SMFICTX *ctx)
@@ -625,9 +716,11 @@ conn_eom(struct conn *c, SMFICTX *ctx)
 
 	if (c->st == NULL)
 		conn_mail(c, NULL);
-	if (!c->failed)
-		remove_forged(c, ctx);
-	if (!c->failed && c->what == DO_SIGN)
+	/* whatever else happens: no limit or failure keeps a forgery */
+	remove_forged(c, ctx);
+	if (!c->failed && c->limit[0] != '\0')
+		line = finish_limit(c, ctx, qid, &act);
+	else if (!c->failed && c->what == DO_SIGN)
 		line = finish_sign(c, ctx, qid);
 	else if (!c->failed && c->what == DO_VERIFY) {
 		line = finish_verify(c, ctx, qid, &act);

@@ -33,6 +33,7 @@
 #include "lib/dns.h"
 #include "lib/errbuf.h"
 #include "lib/log.h"
+#include "lib/lookup.h"
 #include "lib/netlist.h"
 #include "lib/report.h"
 #include "lib/table.h"
@@ -45,6 +46,16 @@
 #define EX_USAGE_	64
 #define EX_CONFIG_	78
 #define STOP_WAIT_S	10	/* for messages in progress at SIGTERM */
+/*
+ * The largest milter packet libmilter reads (MILTER_MDS_1M in mfdef.h,
+ * defined there only under _FFR_MDS_NEGOTIATE).  Its default, 64 KB,
+ * made one header field over about 65,520 bytes drop the connection,
+ * while Postfix passes fields up to header_size_limit (102,400 bytes)
+ * and Sendmail up to MaxHeadersLength; body chunks are 64 KB.  1 MB is
+ * the most libmilter supports; what the header caps (lib/hdr.h) do not
+ * take is a limit the verdict names.
+ */
+#define MILTER_DATA_MAX	(1024 * 1024 - 1)
 
 /*
  * Process-wide state.  Written by the main thread before serving, then
@@ -59,6 +70,9 @@ static int		 log_stderr = 1;	/* -f, or still starting */
 static int		 verbose;	/* -v */
 static char		 sockbuf[CONF_LINE_MAX];	/* libmilter keeps it */
 static char		 pidfile[CONF_LINE_MAX];	/* removed at exit */
+
+/* the key lookup threads (DNSLookupThreads), started before serving */
+struct lookup_pool	*milter_pool;
 
 /* errtext - strerror_r, for the threads started later */
 static const char *
@@ -247,6 +261,8 @@ restart_needed(const struct conf *old, const struct conf *new)
 	else if (old->syslog != new->syslog ||
 	    !same(old->facility, new->facility))
 		what = "Syslog";
+	else if (old->dns_threads != new->dns_threads)
+		what = "DNSLookupThreads";
 	if (what != NULL)
 		mlog(LOG_WARNING, "reload: %s changed; it takes effect at the "
 		    "next restart", what);
@@ -581,6 +597,7 @@ main(int argc, char *argv[])
 		mlog(LOG_ERR, "libmilter refused Socket %s", sock);
 		return 1;
 	}
+	(void)smfi_setmaxdatasize(MILTER_DATA_MAX);
 	if (smfi_opensocket(true) == MI_FAILURE) {
 		mlog(LOG_ERR, "cannot listen on %s (in use, or no permission?)",
 		    sock);
@@ -597,6 +614,12 @@ main(int argc, char *argv[])
 		snprintf(pidfile, sizeof(pidfile), "%s", st->conf->pidfile);
 	if (privsep_drop(&ps, &err) == -1) {
 		mlog(LOG_ERR, "UserID %s: %s", st->conf->user, err.msg);
+		return 1;
+	}
+	if ((milter_pool = lookup_pool_new(st->conf->dns_threads, &err)) ==
+	    NULL) {
+		mlog(LOG_ERR, "DNSLookupThreads %u: %s", st->conf->dns_threads,
+		    err.msg);
 		return 1;
 	}
 	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {

@@ -23,6 +23,7 @@
 #include "lib/dns.h"
 #include "lib/errbuf.h"
 #include "lib/keystate.h"
+#include "lib/lookup.h"
 #include "lib/netlist.h"
 #include "lib/table.h"
 
@@ -44,6 +45,7 @@ struct state {
 };
 
 /* main.c */
+extern struct lookup_pool	*milter_pool;	/* set once, before serving */
 struct state	*state_build(const char *path, struct errbuf *err);
 void		 state_free(struct state *st);
 struct state	*state_get(void);

@@ -631,10 +631,13 @@ header(struct mta_conn *c, const struct message_field *f,
 	return rc;
 }
 
-/* mta_message - one mail transaction, ABORT after it */
-int
-mta_message(struct mta_conn *c, const struct message *m, unsigned long seq,
-    int keep_edits, struct mta_result *res, struct errbuf *err)
+/*
+ * transaction - mta_message, or with hold the same up to end of headers
+ * (mta_hold)
+ */
+static int
+transaction(struct mta_conn *c, const struct message *m, unsigned long seq,
+    int keep_edits, int hold, struct mta_result *res, struct errbuf *err)
 {
 	char		 qid[32];
 	const char	*mail_macros[] = { "i", qid, "{mail_addr}",
@@ -682,6 +685,8 @@ mta_message(struct mta_conn *c, const struct message *m, unsigned long seq,
 	STEP(put_macros(c, SMFIC_EOH, qid_macros, err) == -1 ? -1 :
 	    event(c, SMFIC_EOH, NULL, 0, SMFIP_NOEOH, SMFIP_NR_EOH, res, &r,
 	    err));
+	if (hold)
+		return c->out.len > 0 ? flush(c, err) : 0;
 	for (off = 0; off < m->body_len && !skip_body &&
 	    (c->protocol & SMFIP_NOBODY) == 0; off += n) {
 		n = m->body_len - off;
@@ -707,6 +712,66 @@ abort:
 	/* Postfix ends every transaction this way, whatever the outcome. */
 	if (put_cmd(c, SMFIC_ABORT, NULL, 0, err) == -1)
 		return -1;
+	return 0;
+}
+
+/* mta_message - one mail transaction, ABORT after it */
+int
+mta_message(struct mta_conn *c, const struct message *m, unsigned long seq,
+    int keep_edits, struct mta_result *res, struct errbuf *err)
+{
+	return transaction(c, m, seq, keep_edits, 0, res, err);
+}
+
+/* mta_hold - a transaction up to end of headers, left open */
+int
+mta_hold(struct mta_conn *c, const struct message *m, unsigned long seq,
+    struct mta_result *res, struct errbuf *err)
+{
+	return transaction(c, m, seq, 0, 1, res, err);
+}
+
+/* mta_abort_ms - ABORT, then time a new MAIL until its reply */
+int
+mta_abort_ms(struct mta_conn *c, double *ms_out, struct errbuf *err)
+{
+	static const char mail_from[] = "<sender@example.com>";
+	double		 t0;
+	char		 r;
+
+	if (put_cmd(c, SMFIC_ABORT, NULL, 0, err) == -1)
+		return -1;
+	if ((c->protocol & SMFIP_NOMAIL) != 0 ||
+	    (c->protocol & SMFIP_NR_MAIL) != 0)
+		return errbuf_set(err, "the milter wants no reply to MAIL");
+	t0 = now_ms();
+	if (event(c, SMFIC_MAIL, mail_from, sizeof(mail_from), SMFIP_NOMAIL,
+	    SMFIP_NR_MAIL, NULL, &r, err) == -1)
+		return -1;
+	*ms_out = now_ms() - t0;
+	return 0;
+}
+
+/* mta_quit_ms - QUIT, then time until the milter closes the connection */
+int
+mta_quit_ms(struct mta_conn *c, double *ms_out, struct errbuf *err)
+{
+	struct errbuf	 e;
+	double		 t0;
+	char		 b;
+
+	if (put_cmd(c, SMFIC_QUIT, NULL, 0, err) == -1 || flush(c, err) == -1)
+		return -1;
+	t0 = now_ms();
+	errbuf_clear(&e);
+	if (read_full(c, &b, 1, &e) == 0) {
+		c->broken = 1;
+		return errbuf_set(err, "milter sent data after QUIT");
+	}
+	c->broken = 1;
+	if (strstr(e.msg, "connection closed") == NULL)
+		return errbuf_set(err, "%s", e.msg);
+	*ms_out = now_ms() - t0;
 	return 0;
 }
 

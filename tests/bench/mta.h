@@ -84,6 +84,28 @@ int	mta_message(struct mta_conn *c, const struct message *m,
 	    unsigned long seq, int keep_edits, struct mta_result *res,
 	    struct errbuf *err);
 
+/*
+ * mta_hold - the start of mta_message: MAIL to EOH, no body, no EOM; the
+ * transaction stays open (the milter's key lookups are running).  0, or
+ * -1 with err.
+ */
+int	mta_hold(struct mta_conn *c, const struct message *m,
+	    unsigned long seq, struct mta_result *res, struct errbuf *err);
+
+/*
+ * mta_abort_ms - send ABORT, then MAIL, and time MAIL until its reply: the
+ * milter answers only once its abort callback returned.  0 with the
+ * milliseconds in *ms_out, or -1 with err.
+ */
+int	mta_abort_ms(struct mta_conn *c, double *ms_out, struct errbuf *err);
+
+/*
+ * mta_quit_ms - send QUIT and time until the milter closes the connection
+ * (after its close callback).  The connection is then unusable.  0 with
+ * the milliseconds in *ms_out, or -1 with err.
+ */
+int	mta_quit_ms(struct mta_conn *c, double *ms_out, struct errbuf *err);
+
 /* mta_leadspc - whether the milter negotiated SMFIP_HDR_LEADSPC */
 int	mta_leadspc(const struct mta_conn *c);
 

@@ -47,6 +47,7 @@ struct dns_resolver {
 	char		 first[SERVER_LEN];
 	int		 no_cache;
 	struct fcache	*cache;
+	unsigned int	 refs;		/* dns_resolver_hold */
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -462,13 +463,32 @@ dns_answer_free(struct dns_answer *answer)
 	free(answer);
 }
 
-/* dns_resolver_free - free the fake resolver and its cache */
+/* dns_resolver_hold - one more holder, as lib/dns.c counts them */
+struct dns_resolver *
+dns_resolver_hold(struct dns_resolver *res)
+{
+	pthread_mutex_lock(&lock);
+	res->refs++;
+	pthread_mutex_unlock(&lock);
+	return res;
+}
+
+/* dns_resolver_free - the last holder frees the fake and its cache */
 void
 dns_resolver_free(struct dns_resolver *res)
 {
 	struct fcache	*c;
+	unsigned int	 left;
 
 	if (res == NULL)
+		return;
+	/* refs counts the holds beyond the builder's */
+	pthread_mutex_lock(&lock);
+	left = res->refs;
+	if (left > 0)
+		res->refs--;
+	pthread_mutex_unlock(&lock);
+	if (left > 0)
 		return;
 	while ((c = res->cache) != NULL) {
 		res->cache = c->next;

@@ -54,6 +54,7 @@ test_defaults_when_file_is_empty(void **state)
 	assert_null(c->authserv_id);
 	assert_null(c->keyfile);
 	assert_int_equal(c->max_signatures, 8);
+	assert_int_equal(c->dns_threads, 16);
 	assert_int_equal(c->min_key_bits, 1024);
 	assert_int_equal(c->dns_timeout_ms, 5000);
 	assert_int_equal(c->on_bad_signature, CONF_ACCEPT);
@@ -107,6 +108,7 @@ test_every_option_is_read(void **state)
 	assert_int_equal(c->background, 0);
 	assert_string_equal(c->esp_domains, "amazonses.com, sendgrid.net");
 	assert_int_equal(c->max_signatures, 4);
+	assert_int_equal(c->dns_threads, 4);
 	assert_int_equal(c->on_bad_signature, CONF_REJECT);
 	assert_int_equal(c->on_dns_error, CONF_TEMPFAIL);
 	assert_int_equal(c->on_internal_error, CONF_TEMPFAIL);
@@ -228,6 +230,8 @@ static const struct {
 	  "/etc/dkimlens/t.conf:1: EspDomains: ", "bad..com" },
 	{ "max signatures", "MaxSignatures 0\n",
 	  "/etc/dkimlens/t.conf:1: MaxSignatures: ", "1 to 32" },
+	{ "lookup threads", "DNSLookupThreads 0\n",
+	  "/etc/dkimlens/t.conf:1: DNSLookupThreads: ", "1 to 256" },
 	{ "action", "OnBadSignature bounce\n",
 	  "/etc/dkimlens/t.conf:1: OnBadSignature: ", "accept, tempfail or "
 	  "reject" },
