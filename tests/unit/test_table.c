@@ -326,6 +326,8 @@ test_inline_base64_key(void **state)
 	table_free(t);
 }
 
+#define L60	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 /* Each broken setup and what the error must start with. */
 static void
 test_errors_name_file_and_line(void **state)
@@ -345,6 +347,13 @@ test_errors_name_file_and_line(void **state)
 		  "key.table:1: ", "not a domain name" },
 		{ "keytable bad selector", "rsa example.com:s_1:rsa.pem\n", "",
 		  NULL, "key.table:1: ", "not a selector" },
+		/* issue 8: names verifiers could not look up are refused */
+		{ "keytable key name over 253", "rsa " L60 "." L60 "." L60
+		  ".com:" L60 "abc:rsa.pem\n", "", NULL, "key.table:1: ",
+		  "253" },
+		{ "keytable domain label over 63", "rsa " L60 "abcd.com:s:"
+		  "rsa.pem\n", "", NULL, "key.table:1: ",
+		  "not a domain name" },
 		{ "keytable missing file", "rsa example.com:s:nope.pem\n", "",
 		  NULL, "key.table:1: ", "nope.pem" },
 		{ "keytable insecure key", "rsa example.com:s:open.pem\n", "",
