@@ -10,91 +10,121 @@
 #include "lib/hdr.h"
 
 /*
- * comment_text - copy s into out for use inside an RFC 5322 comment:
- * parentheses from outside values could unbalance it and control bytes
- * would break the header, so they become brackets and spaces.
+ * comment_text - append s to b for use inside an RFC 5322 3.2.2 comment:
+ * ctext is printable US-ASCII without "(", ")" and "\"; parentheses from
+ * outside values could unbalance it, so they become brackets, and
+ * control, DEL and 8-bit bytes (raw bytes from mail or DNS) become '?'
+ * or a space.
  */
-static void
-comment_text(const char *s, char *out, size_t outlen)
+static int
+comment_text(struct buf *b, const char *s)
 {
-	size_t	 n = 0;
+	char	 c;
 
-	for (; *s != '\0' && n + 1 < outlen; s++) {
-		if (*s == '(')
-			out[n++] = '[';
-		else if (*s == ')')
-			out[n++] = ']';
-		else if (*s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
-			out[n++] = ' ';
-		else
-			out[n++] = *s;
+	for (; *s != '\0'; s++) {
+		c = *s;
+		if (c == '(')
+			c = '[';
+		else if (c == ')')
+			c = ']';
+		else if (c == '\\' || c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		else if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+			c = '?';
+		if (buf_append(b, &c, 1) == -1)
+			return -1;
 	}
-	out[n] = '\0';
+	return 0;
 }
 
-/* ptoken - a property value: a token is used as is, else quoted */
-static void
-ptoken(const char *s, char *out, size_t outlen)
+/*
+ * pvalue - append a property value (RFC 8601 2.2 pvalue: a RFC 2045
+ * token, which also covers domain names, or a quoted-string).  A value
+ * with only printable ASCII and spaces but a tspecial is quoted, '"' and
+ * '\' escaped (RFC 5322 3.2.4 quoted-pair).  A value with a control,
+ * DEL or 8-bit byte has no RFC 8601 form, so the property is left out
+ * (returns 1).  0 when appended, -1 at the buffer cap.
+ */
+static int
+pvalue(struct buf *b, const char *name, const char *value)
 {
-	size_t	 n = 0;
-	int	 quote = *s == '\0';
-	const char *p;
+	const char	*p;
+	int		 quote = 0;
 
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || strchr("()<>@,;:\\\"/[]?=", *p)
-		    != NULL)
+	for (p = value; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return 1;
+		if (*p == ' ' || strchr("()<>@,;:\\\"/[]?=", *p) != NULL)
 			quote = 1;
-	if (!quote) {
-		snprintf(out, outlen, "%s", s);
-		return;
 	}
-	if (outlen < 3) {
-		out[0] = '\0';
-		return;
-	}
-	out[n++] = '"';
-	for (p = s; *p != '\0' && n + 3 < outlen; p++) {
-		if (*p == '"' || *p == '\\')
-			out[n++] = '\\';
-		out[n++] = (unsigned char)*p < 0x20 ? ' ' : *p;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
+	if (!quote)
+		return buf_printf(b, " %s=%s", name, value);
+	if (buf_printf(b, " %s=\"", name) == -1)
+		return -1;
+	for (p = value; *p != '\0'; p++)
+		if (((*p == '"' || *p == '\\') && buf_append(b, "\\", 1) ==
+		    -1) || buf_append(b, p, 1) == -1)
+			return -1;
+	return buf_append(b, "\"", 1);
 }
 
-/* prop - append " name=value" to out when value is not empty */
-static void
-prop(char *out, size_t outlen, const char *name, const char *value)
+/* resinfo - one signature's resinfo, appended to b as whole elements */
+static int
+resinfo(struct buf *b, const struct verify_sig *vs)
 {
-	char	 tok[300];
-	size_t	 n = strlen(out);
+	static const char *const names[] = { "header.d", "header.s",
+	    "header.a", "header.b" };
+	const char	*values[4];
+	size_t		 i;
 
-	if (*value == '\0' || n >= outlen)
-		return;
-	ptoken(value, tok, sizeof(tok));
-	snprintf(out + n, outlen - n, " %s=%s", name, tok);
+	values[0] = vs->d;
+	values[1] = vs->s;
+	values[2] = vs->a;
+	values[3] = vs->b8;
+	if (buf_printf(b, "dkim=%s (", verdict_name(vs->result.verdict)) ==
+	    -1 || comment_text(b, reason_text(vs->result.reason)) == -1)
+		return -1;
+	if (vs->result.detail[0] != '\0' && (buf_puts(b, ": ") == -1 ||
+	    comment_text(b, vs->result.detail) == -1))
+		return -1;
+	if (buf_puts(b, ")") == -1)
+		return -1;
+	/* a property the signature did not state is left out, not faked */
+	for (i = 0; i < 4; i++)
+		if (values[i][0] != '\0' && pvalue(b, names[i], values[i]) ==
+		    -1)
+			return -1;
+	return 0;
 }
 
 /* ares_resinfo - one signature as a resinfo */
-void
+int
 ares_resinfo(const struct verify_sig *vs, char *out, size_t outlen)
 {
-	char	 raw[400], reason[400];
+	struct buf	 b;
+	int		 rc = 0;
 
-	if (vs->result.detail[0] != '\0')
-		snprintf(raw, sizeof(raw), "%s: %s",
-		    reason_text(vs->result.reason), vs->result.detail);
-	else
-		snprintf(raw, sizeof(raw), "%s",
-		    reason_text(vs->result.reason));
-	comment_text(raw, reason, sizeof(reason));
-	snprintf(out, outlen, "dkim=%s (%s)", verdict_name(vs->result.verdict),
-	    reason);
-	/* a property the signature did not state is left out, not faked */
-	prop(out, outlen, "header.d", vs->d);
-	prop(out, outlen, "header.s", vs->s);
-	prop(out, outlen, "header.a", vs->a);
-	prop(out, outlen, "header.b", vs->b8);
+	buf_init(&b, 0);
+	if (resinfo(&b, vs) == -1 || b.data == NULL) {
+		buf_free(&b);
+		if (outlen > 0)
+			out[0] = '\0';
+		return -1;
+	}
+	if (b.len < outlen) {
+		memcpy(out, b.data, b.len + 1);
+		buf_free(&b);
+		return 0;
+	}
+	/* too small: the result word alone, never part of a value */
+	rc = -1;
+	if (outlen > 0)
+		out[0] = '\0';
+	if (b.len > 0 && (size_t)snprintf(out, outlen, "dkim=%s",
+	    verdict_name(vs->result.verdict)) >= outlen && outlen > 0)
+		out[0] = '\0';
+	buf_free(&b);
+	return rc;
 }
 
 /* ares_format - the whole field value */
@@ -102,7 +132,6 @@ char *
 ares_format(const char *authserv_id, const struct verifier *v)
 {
 	struct buf	 b;
-	char		 one[1200];
 	size_t		 i, n = verifier_nsigs(v);
 
 	buf_init(&b, 0);
@@ -110,11 +139,10 @@ ares_format(const char *authserv_id, const struct verifier *v)
 		goto fail;
 	if (n == 0 && buf_puts(&b, ";\r\n\tdkim=none") == -1)
 		goto fail;
-	for (i = 0; i < n; i++) {
-		ares_resinfo(verifier_sig(v, i), one, sizeof(one));
-		if (buf_printf(&b, ";\r\n\t%s", one) == -1)
+	for (i = 0; i < n; i++)
+		if (buf_puts(&b, ";\r\n\t") == -1 ||
+		    resinfo(&b, verifier_sig(v, i)) == -1)
 			goto fail;
-	}
 	return buf_release(&b);
 fail:
 	buf_free(&b);

@@ -106,3 +106,18 @@ buf_release(struct buf *b)
 	b->len = b->cap = 0;
 	return p;
 }
+
+/* buf_copy - copy a C string into a fixed array, or fail */
+int
+buf_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t	 n = strlen(src);
+
+	if (n >= dstlen) {
+		if (dstlen > 0)
+			dst[0] = '\0';
+		return -1;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}

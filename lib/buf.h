@@ -43,4 +43,12 @@ void	buf_free(struct buf *b);
 /* buf_release - hand the data over to the caller (free it); b is reset */
 char	*buf_release(struct buf *b);
 
+/*
+ * buf_copy - the checked copy into a fixed array: src with its NUL into
+ * dst[dstlen].  Returns 0, or -1 with dst "" when it does not fit: never
+ * a shortened copy (a cut name is a different name).
+ */
+int	buf_copy(char *dst, size_t dstlen, const char *src)
+	    __attribute__((warn_unused_result));
+
 #endif

@@ -23,29 +23,6 @@ keyrec_free(struct keyrec *kr)
 	free(kr);
 }
 
-/* list_has - 1 when the colon-separated list contains word */
-static int
-list_has(const char *list, const char *word)
-{
-	const char	*p = list, *e;
-	size_t		 wl = strlen(word), len;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		e = strchr(p, ':');
-		len = e == NULL ? strlen(p) : (size_t)(e - p);
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
-		    p[len - 1] == '\r' || p[len - 1] == '\n'))
-			len--;
-		if (len == wl && strncmp(p, word, wl) == 0)
-			return 1;
-		if (e == NULL)
-			return 0;
-		p = e + 1;
-	}
-}
-
 static EVP_PKEY *
 decode_rsa(const unsigned char *der, size_t len)
 {
@@ -119,16 +96,16 @@ keyrec_parse(const char *record, struct keyrec **out,
 		}
 	}
 	kr->sha256_ok = (v = taglist_get(&tl, "h")) == NULL ||
-	    list_has(v, "sha256");
-	if ((v = taglist_get(&tl, "s")) != NULL && !list_has(v, "*") &&
-	    !list_has(v, "email")) {
+	    taglist_list_has(v, "sha256");
+	if ((v = taglist_get(&tl, "s")) != NULL && !taglist_list_has(v, "*") &&
+	    !taglist_list_has(v, "email")) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_KEY_SERVICE, "s=%.30s",
 		    v);
 		goto fail;
 	}
 	if ((v = taglist_get(&tl, "t")) != NULL) {
-		kr->testing = list_has(v, "y");
-		kr->strict = list_has(v, "s");
+		kr->testing = taglist_list_has(v, "y");
+		kr->strict = taglist_list_has(v, "s");
 	}
 	if ((p = taglist_get(&tl, "p")) == NULL) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_KEY_SYNTAX,

@@ -14,7 +14,10 @@
 #include "lib/diag.h"
 #include "lib/dns.h"
 #include "lib/errbuf.h"
+#include "lib/keyname.h"
 #include "lib/keystate.h"
+#include "lib/reason.h"
+#include "lib/verdict.h"
 
 static const char *const names[] = {
 	[KEYSTATE_UNKNOWN] = "unknown",
@@ -145,14 +148,14 @@ keystate_check(struct dns_resolver *res, const char *d, const char *s,
 	struct dns_answer	*a = NULL;
 	char			 said[DIAG_EVIDENCE_MAX];
 	const char		*value = NULL;
+	struct verdict_result	 vr;
 	size_t			 i, nkey = 0;
-	int			 n, rc = -1;
+	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	n = snprintf(out->name, sizeof(out->name), "%s._domainkey.%s", s, d);
-	if (n < 0 || (size_t)n >= sizeof(out->name) || n > 253)
-		return errbuf_set(err, "keystate: %s._domainkey.%s is longer "
-		    "than a DNS name (253 octets)", s, d);
+	if (keyname_build(s, d, out->name, sizeof(out->name), &vr) == -1)
+		return errbuf_set(err, "keystate: selector %s of %s: %s: %s",
+		    s, d, reason_text(vr.reason), vr.detail);
 	if (dns_query(res, out->name, DNS_T_TXT, &a, err) == -1)
 		return -1;
 	out->ttl = answer_ttl(a);

@@ -92,6 +92,26 @@ static const struct {
 	  "is not the one that signed" },
 	{ REASON_INTERNAL, "internal", "internal error", NULL },
 	{ REASON_NO_SIGNATURE, "no-signature", "no DKIM signature", NULL },
+	{ REASON_SIG_TAG_TOO_LONG, "sig-tag-too-long",
+	  "d=, s= or a= is too long to be a DKIM name", NULL },
+	{ REASON_KEY_NAME_TOO_LONG, "key-name-too-long",
+	  "selector and domain make a key name over 253 octets",
+	  "choose a shorter selector: s._domainkey.d must fit a DNS name" },
+	{ REASON_KEY_NUL, "key-nul", "key record holds a NUL byte",
+	  "republish the key record as plain text" },
+	{ REASON_FROM_NONE, "from-none", "the message has no From field",
+	  NULL },
+	{ REASON_FROM_MULTIPLE, "from-multiple",
+	  "several From fields: the message has no author domain "
+	  "(RFC 6376 8.15, RFC 7489 6.6.1)",
+	  "a From field was added to a signed message; a valid message has "
+	  "exactly one, and signers should oversign From" },
+	{ REASON_FROM_MAILBOXES, "from-mailboxes",
+	  "several mailboxes in From: the message has no single author "
+	  "domain (RFC 7489 6.6.1)", NULL },
+	{ REASON_FROM_UNPARSABLE, "from-unparsable",
+	  "From does not hold one parsable address: the message has no "
+	  "author domain", NULL },
 };
 
 static int

@@ -49,6 +49,15 @@ enum reason {
 	REASON_SIGNATURE_MISMATCH,	/* b= does not verify */
 	REASON_INTERNAL,		/* OpenSSL or memory failure */
 	REASON_NO_SIGNATURE,		/* message has none */
+	/* names cut short, bytes cut off (issue 8) */
+	REASON_SIG_TAG_TOO_LONG,	/* d=, s= or a= longer than kept */
+	REASON_KEY_NAME_TOO_LONG,	/* s._domainkey.d over 253 octets */
+	REASON_KEY_NUL,			/* NUL byte inside the key record */
+	/* the author, RFC 5322 3.6.2, RFC 6376 8.15, RFC 7489 6.6.1 */
+	REASON_FROM_NONE,		/* no From field */
+	REASON_FROM_MULTIPLE,		/* several From fields */
+	REASON_FROM_MAILBOXES,		/* several mailboxes in From */
+	REASON_FROM_UNPARSABLE,		/* From does not parse */
 	REASON_LAST
 };
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lib/b64.h"
+#include "lib/keyname.h"
 #include "lib/sig.h"
 #include "lib/taglist.h"
 
@@ -53,47 +54,14 @@ copy_nows(char *dst, size_t dstlen, const char *src)
 	for (; *src != '\0'; src++) {
 		if (is_fws(*src))
 			continue;
-		if (n + 1 >= dstlen)
+		if (n + 1 >= dstlen) {
+			dst[0] = '\0';	/* never a cut copy */
 			return -1;
+		}
 		dst[n++] = *src;
 	}
 	dst[n] = '\0';
 	return 0;
-}
-
-/*
- * sig_domain_ok - RFC 6376 3.5 / RFC 5321 sub-domain syntax: labels of letters,
- * digits and hyphens (underscore tolerated for selectors), not empty, not
- * beginning or ending with a hyphen, at most 63 octets, 253 in all.
- */
-int
-sig_domain_ok(const char *s, int allow_underscore)
-{
-	size_t	 label = 0, total = 0;
-	char	 prev = '.';
-
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++, total++) {
-		if (*s == '.') {
-			if (label == 0 || prev == '-')
-				return 0;
-			label = 0;
-		} else if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-		    || (*s >= '0' && *s <= '9') ||
-		    (allow_underscore && *s == '_')) {
-			label++;
-		} else if (*s == '-') {
-			if (label == 0)
-				return 0;
-			label++;
-		} else
-			return 0;
-		if (label > 63)
-			return 0;
-		prev = *s;
-	}
-	return label > 0 && prev != '-' && total <= 253;
 }
 
 static void
@@ -233,6 +201,7 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 	struct sig		*sig;
 	const char		*v;
 	char			 where[64];
+	const char		*toolong = NULL;
 	size_t			 k;
 
 	*sig_out = NULL;
@@ -264,14 +233,22 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 		    "not a tag=value list near '%s'", where);
 		goto fail;
 	}
-	/* Fill what a report needs first, so a rejection can name it. */
+	/*
+	 * Fill what a report needs first, so a rejection can name it.  A
+	 * value too long for its field is left out and rejected below:
+	 * a cut s= or d= would name a key the signer never chose.
+	 */
 	if ((v = taglist_get(&tl, "d")) != NULL &&
 	    copy_nows(sig->d, sizeof(sig->d), v) == 0)
 		lower(sig->d);
-	if ((v = taglist_get(&tl, "s")) != NULL)
-		(void)copy_nows(sig->s, sizeof(sig->s), v);
-	if ((v = taglist_get(&tl, "a")) != NULL)
-		(void)copy_nows(sig->a, sizeof(sig->a), v);
+	else if (v != NULL)
+		toolong = "d";
+	if ((v = taglist_get(&tl, "s")) != NULL &&
+	    copy_nows(sig->s, sizeof(sig->s), v) == -1 && toolong == NULL)
+		toolong = "s";
+	if ((v = taglist_get(&tl, "a")) != NULL &&
+	    copy_nows(sig->a, sizeof(sig->a), v) == -1 && toolong == NULL)
+		toolong = "a";
 	if ((v = taglist_get(&tl, "b")) != NULL) {
 		for (k = 0; *v != '\0' && k < 8; v++)
 			if (!is_fws(*v))
@@ -292,6 +269,14 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 			    REASON_SIG_MISSING_TAG, "no %s= tag", required[k]);
 			goto fail;
 		}
+	if (toolong != NULL) {
+		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_TAG_TOO_LONG,
+		    "%s= is %zu octets, at most %zu are possible", toolong,
+		    strlen(taglist_get(&tl, toolong)), *toolong == 'd' ?
+		    sizeof(sig->d) - 1 : *toolong == 's' ? sizeof(sig->s) - 1 :
+		    sizeof(sig->a) - 1);
+		goto fail;
+	}
 	if (strcmp(taglist_get(&tl, "v"), "1") != 0) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_VERSION,
 		    "v=%.20s", taglist_get(&tl, "v"));
@@ -311,12 +296,12 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 		    "a=%.20s", taglist_get(&tl, "a"));
 		goto fail;
 	}
-	if (!sig_domain_ok(sig->d, 0)) {
+	if (!keyname_domain_ok(sig->d, 0)) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_DOMAIN,
 		    "d=%.60s", taglist_get(&tl, "d"));
 		goto fail;
 	}
-	if (!sig_domain_ok(sig->s, 1)) {
+	if (!keyname_domain_ok(sig->s, 1)) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_SELECTOR,
 		    "s=%.60s", taglist_get(&tl, "s"));
 		goto fail;
@@ -351,8 +336,9 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 		    "l=%.30s", v);
 		goto fail;
 	}
+	/* RFC 6376 3.5 q=: a colon-separated list; only dns/txt exists */
 	if ((v = taglist_get(&tl, "q")) != NULL &&
-	    strstr(v, "dns/txt") == NULL) {
+	    !taglist_list_has(v, "dns/txt")) {
 		verdict_set(r, VERDICT_PERMERROR, REASON_SIG_BAD_QUERY,
 		    "q=%.40s", v);
 		goto fail;

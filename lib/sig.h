@@ -56,13 +56,6 @@ int	sig_parse(const char *value, time_t now, struct sig **sig_out,
 /* sig_free - NULL allowed */
 void	sig_free(struct sig *sig);
 
-/*
- * sig_domain_ok - 1 when s is a valid d= domain (or, with
- * allow_underscore, an s= selector): dot-separated labels of letters,
- * digits and inner hyphens, each 1-63 octets, 253 in all.
- */
-int	sig_domain_ok(const char *s, int allow_underscore);
-
 /* sig_alg_name - "rsa-sha256", "ed25519-sha256", "rsa-sha1" */
 const char *sig_alg_name(enum sig_alg alg);
 

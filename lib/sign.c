@@ -11,7 +11,9 @@
 #include "lib/b64.h"
 #include "lib/bodyhash.h"
 #include "lib/buf.h"
+#include "lib/from.h"
 #include "lib/hdr.h"
+#include "lib/keyname.h"
 #include "lib/role.h"
 #include "lib/sig.h"
 #include "lib/sign.h"
@@ -86,7 +88,7 @@ identity_ok(const char *i, const char *d)
 {
 	const char	*at = strrchr(i, '@'), *p;
 
-	if (at == NULL || !sig_domain_ok(at + 1, 0) ||
+	if (at == NULL || !keyname_domain_ok(at + 1, 0) ||
 	    !role_is_under(at + 1, d))
 		return 0;
 	for (p = i; p < at; p++)
@@ -119,22 +121,31 @@ list_has_name(const char *list, const char *name)
 struct signer *
 signer_new(const struct sign_settings *st, struct errbuf *err)
 {
-	struct signer	*s;
-	int		 failed = 0, id;
+	struct signer		*s;
+	struct verdict_result	 why;
+	char			 name[KEYNAME_MAX + 1];
+	int			 failed = 0, id;
 
 	if (st->domain == NULL || *st->domain == '\0' ||
 	    st->selector == NULL || *st->selector == '\0') {
 		errbuf_set(err, "signing needs a domain and a selector");
 		return NULL;
 	}
-	if (!sig_domain_ok(st->domain, 0)) {
+	if (!keyname_domain_ok(st->domain, 0)) {
 		errbuf_set(err, "'%s' is not a valid signing domain (d=)",
 		    st->domain);
 		return NULL;
 	}
-	if (!sig_domain_ok(st->selector, 1)) {
+	if (!keyname_domain_ok(st->selector, 1)) {
 		errbuf_set(err, "'%s' is not a valid selector (s=)",
 		    st->selector);
+		return NULL;
+	}
+	/* the name verifiers will look up: refused here, not cut there */
+	if (keyname_build(st->selector, st->domain, name, sizeof(name),
+	    &why) == -1) {
+		errbuf_set(err, "cannot sign as s=%s d=%s: %s", st->selector,
+		    st->domain, why.detail);
 		return NULL;
 	}
 	if (st->identity != NULL && !identity_ok(st->identity, st->domain)) {
@@ -376,6 +387,17 @@ signer_eom(struct signer *s, char **value_out, struct errbuf *err)
 	if (hdrlist_count(&s->hdrs, "From") == 0) {
 		errbuf_set(err, "the message has no From header field; "
 		    "RFC 6376 5.4 requires signing it");
+		goto fail;
+	}
+	/*
+	 * RFC 6376 8.15, RFC 5322 3.6: a message has one From field; with
+	 * several, verifiers cannot tell whose mail it is, and a signature
+	 * would vouch for whichever one a reader happens to see.
+	 */
+	if (from_author(&s->hdrs, NULL, 0, NULL, 0) == FROM_MULTIPLE) {
+		errbuf_set(err, "the message has %zu From header fields; "
+		    "refusing to sign mail with no single author (RFC 6376 "
+		    "8.15)", hdrlist_count(&s->hdrs, "From"));
 		goto fail;
 	}
 	for (k = 0; k < n && strcasecmp(names[k], "From") != 0; k++)

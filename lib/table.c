@@ -14,9 +14,10 @@
 
 #include <openssl/evp.h>
 
+#include "lib/buf.h"
 #include "lib/conf.h"
-#include "lib/hdr.h"
 #include "lib/keyfile.h"
+#include "lib/keyname.h"
 #include "lib/table.h"
 
 enum source { SRC_NONE, SRC_TABLES, SRC_KEYFILE };
@@ -249,26 +250,14 @@ is_path(const char *s)
 	    strncmp(s, "../", 3) == 0 || strchr(s, '.') != NULL;
 }
 
-/* label_ok - a domain or selector: letters, digits, '-', '_', dots */
-static int
-label_ok(const char *s)
-{
-	if (*s == '\0' || *s == '.' || strlen(s) > 253)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
-		    *s != '.')
-			return 0;
-	return 1;
-}
-
 /* kt_line - NAME DOMAIN:SELECTOR:KEY */
 static int
 kt_line(struct table *t, unsigned int line, char *text, struct errbuf *err)
 {
-	struct kentry	*k;
-	char		*name, *value, *dom, *sel, *key, *path = NULL;
-	char		 where[600];
+	struct kentry		*k;
+	struct verdict_result	 why;
+	char			*name, *value, *dom, *sel, *key, *path = NULL;
+	char			 where[600], kname[KEYNAME_MAX + 1];
 	size_t		 i;
 	int		 rc;
 	void		*p;
@@ -284,15 +273,25 @@ kt_line(struct table *t, unsigned int line, char *text, struct errbuf *err)
 		    where, value);
 	*sel++ = '\0';
 	*key++ = '\0';
-	if (strcmp(dom, "%") != 0 && !label_ok(dom))
+	if (strcmp(dom, "%") != 0 && !keyname_domain_ok(dom, 0))
 		return errbuf_set(err, "%s: '%s' is not a domain name (or %%)",
 		    where, dom);
-	if (!label_ok(sel) || strchr(sel, '_') != NULL ||
+	if (!keyname_domain_ok(sel, 0) ||
 	    strlen(sel) >= sizeof(((struct table_sig *)NULL)->s))
-		return errbuf_set(err, "%s: '%s' is not a selector", where,
-		    sel);
+		return errbuf_set(err, "%s: '%s' is not a selector (letters, "
+		    "digits, inner hyphens, labels of at most 63 and %zu in "
+		    "all)", where, sel,
+		    sizeof(((struct table_sig *)NULL)->s) - 1);
+	/* the name verifiers will look up must exist (lib/keyname.h) */
+	if (strcmp(dom, "%") != 0 && keyname_build(sel, dom, kname,
+	    sizeof(kname), &why) == -1)
+		return errbuf_set(err, "%s: %s", where, why.detail);
 	if (*key == '\0')
 		return errbuf_set(err, "%s: no key after the selector", where);
+	if (strlen(name) >= sizeof(((struct table_sig *)NULL)->keyname))
+		return errbuf_set(err, "%s: key name '%.40s...' is longer "
+		    "than %zu characters", where, name,
+		    sizeof(((struct table_sig *)NULL)->keyname) - 1);
 	for (i = 0; i < t->nk; i++)
 		if (strcmp(t->k[i].name, name) == 0)
 			return errbuf_set(err, "%s: key name '%s' is already "
@@ -386,7 +385,7 @@ add_domain(struct table *t, const char *d, const char *where,
 {
 	void	*p;
 
-	if (strchr(d, '*') == NULL && !label_ok(d))
+	if (strchr(d, '*') == NULL && !keyname_domain_ok(d, 0))
 		return errbuf_set(err, "%s: '%s' is not a domain name", where,
 		    d);
 	if ((p = grow(t->dom, t->ndom, sizeof(*t->dom))) == NULL)
@@ -590,22 +589,30 @@ table_nkeys(const struct table *t)
 	return t->nkeys;
 }
 
-/* subst - copy s into out, '%' replaced by domain */
-static void
+/* subst - copy s into out, '%' replaced by domain; -1 if it won't fit */
+static int
 subst(const char *s, const char *domain, char *out, size_t outlen)
 {
-	size_t	 n = 0;
+	size_t	 n = 0, dl = strlen(domain);
 
-	for (; *s != '\0' && n + 1 < outlen; s++) {
+	out[0] = '\0';
+	for (; *s != '\0'; s++) {
 		if (*s == '%') {
-			n += (size_t)snprintf(out + n, outlen - n, "%s",
-			    domain);
-			if (n >= outlen)
-				n = outlen - 1;
-		} else
+			if (n + dl >= outlen)
+				goto toolong;
+			memcpy(out + n, domain, dl);
+			n += dl;
+		} else {
+			if (n + 1 >= outlen)
+				goto toolong;
 			out[n++] = *s;
+		}
 	}
 	out[n] = '\0';
+	return 0;
+toolong:
+	out[0] = '\0';	/* never a cut name */
+	return -1;
 }
 
 /* under - name is domain or below it */
@@ -637,17 +644,22 @@ add_sig(struct table_sig *out, size_t n, size_t max, const struct kentry *k,
 			return n;
 	ts = &out[n];
 	memset(ts, 0, sizeof(*ts));
-	snprintf(ts->d, sizeof(ts->d), "%s", d);
-	snprintf(ts->s, sizeof(ts->s), "%s", k->selector);
-	snprintf(ts->keyname, sizeof(ts->keyname), "%s", k->name);
+	/* checked copies: a name that does not fit signs nothing */
+	if (buf_copy(ts->d, sizeof(ts->d), d) == -1 ||
+	    buf_copy(ts->s, sizeof(ts->s), k->selector) == -1 ||
+	    buf_copy(ts->keyname, sizeof(ts->keyname), k->name) == -1) {
+		memset(ts, 0, sizeof(*ts));
+		return n;
+	}
 	ts->key = k->key;
 	ts->alg = k->alg;
 	/* RFC 6376 3.5 i=: the domain must be d= or below it */
 	if (signer != NULL && signer[0] != '\0') {
 		at = strrchr(signer, '@');
-		if (under(at != NULL ? at + 1 : signer, d))
-			snprintf(ts->i, sizeof(ts->i), "%s%s", at != NULL ?
-			    "" : "@", signer);
+		if (under(at != NULL ? at + 1 : signer, d) &&
+		    (size_t)snprintf(ts->i, sizeof(ts->i), "%s%s", at != NULL ?
+		    "" : "@", signer) >= sizeof(ts->i))
+			ts->i[0] = '\0';
 	}
 	return n + 1;
 }
@@ -661,7 +673,12 @@ apply(const struct table *t, const struct sentry *s, const char *domain,
 	const struct kentry	*k;
 	char			 name[300], signer[320], d[256];
 
-	subst(s->keyname, domain, name, sizeof(name));
+	if (subst(s->keyname, domain, name, sizeof(name)) == -1) {
+		if (note != NULL && note[0] == '\0')
+			snprintf(note, notelen, "SigningTable entry '%s': key "
+			    "name too long for domain %s", s->pattern, domain);
+		return n;
+	}
 	if ((k = find_key(t, name)) == NULL) {
 		if (note != NULL && note[0] == '\0')
 			snprintf(note, notelen, "SigningTable entry '%s' names "
@@ -669,9 +686,14 @@ apply(const struct table *t, const struct sentry *s, const char *domain,
 			    s->pattern, name);
 		return n;
 	}
-	subst(k->domain, domain, d, sizeof(d));
-	if (s->signer != NULL)
-		subst(s->signer, domain, signer, sizeof(signer));
+	if (subst(k->domain, domain, d, sizeof(d)) == -1 ||
+	    (s->signer != NULL && subst(s->signer, domain, signer,
+	    sizeof(signer)) == -1)) {
+		if (note != NULL && note[0] == '\0')
+			snprintf(note, notelen, "KeyTable entry '%s': domain "
+			    "or signer too long for %s", k->name, domain);
+		return n;
+	}
 	return add_sig(out, n, max, k, d, s->signer != NULL ? signer : NULL);
 }
 
@@ -787,64 +809,6 @@ table_match(const struct table *t, const char *addr, struct table_sig *out,
 	case SRC_NONE:
 		break;
 	}
-	return 0;
-}
-
-/* table_address - first address of a From value */
-int
-table_address(const char *v, char *out, size_t outlen)
-{
-	const char	*p, *start = NULL, *end = NULL;
-	char		*at;
-	size_t		 n = 0;
-	int		 quoted = 0;
-
-	/* find '<' outside quotes and comments, before the first ',' */
-	for (p = hdr_skip_cfws(v); *p != '\0'; p++) {
-		if (quoted) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '"')
-				quoted = 0;
-			continue;
-		}
-		if (*p == '"')
-			quoted = 1;
-		else if (*p == '(')
-			p = hdr_skip_cfws(p) - 1;
-		else if (*p == '<') {
-			start = p + 1;
-			if ((end = strchr(start, '>')) == NULL)
-				return -1;
-			break;
-		} else if (*p == ',')
-			break;
-	}
-	if (start == NULL) {
-		start = v;
-		end = p;
-	}
-	/* copy the addr-spec without CFWS outside quoted local parts */
-	quoted = 0;
-	for (p = hdr_skip_cfws(start); p < end && *p != '\0'; p++) {
-		if (!quoted && (*p == '(' || *p == ' ' || *p == '\t' ||
-		    *p == '\r' || *p == '\n')) {
-			p = hdr_skip_cfws(p) - 1;
-			continue;
-		}
-		if (*p == '"')
-			quoted = !quoted;
-		if (n + 1 >= outlen)
-			return -1;
-		out[n++] = *p;
-	}
-	out[n] = '\0';
-	if ((at = strrchr(out, '@')) == NULL || at == out || at[1] == '\0')
-		return -1;
-	for (at++; *at != '\0'; at++)
-		*at = (char)tolower((unsigned char)*at);
-	if (at[-1] == '.')
-		at[-1] = '\0';
 	return 0;
 }
 

@@ -83,19 +83,12 @@ size_t	table_selectors(const struct table *t, struct table_sig *out,
 
 /*
  * table_match - the signatures for a message From addr ("user@domain",
- * as table_address() gives).  Writes at most max into out and returns how
+ * as from_author() in lib/from.h gives).  Writes at most max into out and returns how
  * many.  When a SigningTable line matched but named a key the KeyTable
  * does not have, note says so (else note is ""); note may be NULL.
  */
 size_t	table_match(const struct table *t, const char *addr,
 	    struct table_sig *out, size_t max, char *note, size_t notelen);
-
-/*
- * table_address - the first address of a From field value: the addr-spec
- * in <...>, or the bare address, comments and display names dropped, the
- * domain lowercased.  0 with out filled, or -1 when there is none.
- */
-int	table_address(const char *from_value, char *out, size_t outlen);
 
 /*
  * table_glob - 1 when s matches pattern, where '*' matches any string

@@ -127,3 +127,26 @@ taglist_free(struct taglist *tl)
 	free(tl->store);
 	memset(tl, 0, sizeof(*tl));
 }
+
+/* taglist_list_has - 1 when the colon-separated list contains word */
+int
+taglist_list_has(const char *list, const char *word)
+{
+	const char	*p = list, *e;
+	size_t		 wl = strlen(word), len;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		e = strchr(p, ':');
+		len = e == NULL ? strlen(p) : (size_t)(e - p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+		    p[len - 1] == '\r' || p[len - 1] == '\n'))
+			len--;
+		if (len == wl && strncmp(p, word, wl) == 0)
+			return 1;
+		if (e == NULL)
+			return 0;
+		p = e + 1;
+	}
+}

@@ -34,6 +34,13 @@ enum taglist_status taglist_parse(const char *s, struct taglist *tl,
 /* taglist_get - the value of tag, or NULL */
 const char *taglist_get(const struct taglist *tl, const char *tag);
 
+/*
+ * taglist_list_has - 1 when the colon-separated list value (RFC 6376
+ * 3.5 q=, 3.6.1 h=, s=, t=) has an element equal to word, FWS around
+ * elements ignored; else 0.  Never a substring match.
+ */
+int	taglist_list_has(const char *list, const char *word);
+
 /* taglist_free - release storage */
 void	taglist_free(struct taglist *tl);
 

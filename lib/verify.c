@@ -23,7 +23,9 @@
 #include "lib/bodyhash.h"
 #include "lib/diag.h"
 #include "lib/buf.h"
+#include "lib/from.h"
 #include "lib/hdr.h"
+#include "lib/keyname.h"
 #include "lib/keyrec.h"
 #include "lib/lookup.h"
 #include "lib/sig.h"
@@ -61,7 +63,8 @@ struct verifier {
 	unsigned int		 deadline_ms;	/* from end of headers */
 	long long		 deadline;	/* lookup_now_ms() clock */
 	int			 eoh, eom;
-	char			 from_domain[256];
+	char			 from_domain[FROM_DOMAIN_MAX];
+	enum from_status	 from_status;
 	enum msg_verdict	 verdict;
 	char			 hint[400];
 };
@@ -203,95 +206,6 @@ verifier_header(struct verifier *v, const char *name, const char *value,
 }
 
 /*
- * from_domain - the domain of the RFC 5322 From address.  Comments are
- * dropped and quoted strings made opaque first (RFC 5322 3.2.2, 3.2.4), so
- * "victim@a.example (x@b.example)" yields a.example.  A From with several
- * mailboxes, or no parseable address, has no author domain (RFC 7489
- * 6.6.1): out is left empty and no signature gets the author role.
- */
-static void
-from_domain(const char *value, char *out, size_t outlen)
-{
-	char		*clean, *p, *start, *end, *at;
-	size_t		 n = 0, i, len;
-	int		 depth = 0, quoted = 0, angle = 0;
-
-	out[0] = '\0';
-	if ((clean = malloc(strlen(value) + 1)) == NULL)
-		return;
-	for (p = (char *)(uintptr_t)value; *p != '\0'; p++) {
-		if ((quoted || depth > 0) && *p == '\\' && p[1] != '\0') {
-			p++;
-			if (quoted)
-				clean[n++] = 'q';
-			continue;
-		}
-		if (quoted) {
-			if (*p == '"')
-				quoted = 0;
-			clean[n++] = 'q';
-		} else if (depth > 0) {
-			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-			if (depth == 0)
-				clean[n++] = ' ';
-		} else if (*p == '(')
-			depth = 1;
-		else if (*p == '"') {
-			quoted = 1;
-			clean[n++] = 'q';
-		} else {
-			if (*p == '<')
-				angle++;
-			else if (*p == '>')
-				angle--;
-			else if (*p == ',' && angle == 0) {
-				/* several mailboxes: no single author */
-				goto done;
-			}
-			clean[n++] = *p;
-		}
-	}
-	clean[n] = '\0';
-	if (quoted || depth > 0)
-		goto done;
-	start = clean;
-	end = clean + n;
-	if ((p = strchr(clean, '<')) != NULL) {
-		start = p + 1;
-		if ((end = strchr(start, '>')) == NULL || strchr(end + 1, '<'))
-			goto done;
-	}
-	at = NULL;
-	for (p = start; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL)
-		goto done;
-	for (p = at + 1; p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-	    *p == '\n'); p++)
-		continue;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r' || end[-1] == '\n' || end[-1] == '.'))
-		end--;
-	len = (size_t)(end - p);
-	if (len == 0 || len >= outlen)
-		goto done;
-	for (i = 0; i < len; i++) {
-		char c = p[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-			goto done;
-	}
-	for (i = 0; i < len; i++)
-		out[i] = (p[i] >= 'A' && p[i] <= 'Z') ?
-		    (char)(p[i] - 'A' + 'a') : p[i];
-	out[len] = '\0';
-done:
-	free(clean);
-}
-
-/*
  * keyjob_run - look one key up (a lookup_run_fn; job is NULL when run
  * without the pool).  On NXDOMAIN or NODATA the seeds' usual mistakes
  * are probed, at names the signature chose, within the probes this
@@ -307,7 +221,7 @@ keyjob_run(struct lookup_job *job, void *arg)
 	struct diag_finding	 f;
 	const char		*rec = NULL;
 	char			 over[80] = "";
-	size_t			 i, ncand = 0;
+	size_t			 i, ncand = 0, reclen = 0;
 	int			 found = 0;
 
 	errbuf_clear(&err);
@@ -359,16 +273,27 @@ keyjob_run(struct lookup_job *job, void *arg)
 	for (i = 0; i < a->nrr; i++) {
 		if (strstr(a->rr[i].data, "p=") == NULL)
 			continue;
-		if (ncand++ == 0)
+		if (ncand++ == 0) {
 			rec = a->rr[i].data;
+			reclen = a->rr[i].data_len;
+		}
 	}
 	if (ncand == 0 && a->nrr > 0) {
 		rec = a->rr[0].data;
+		reclen = a->rr[0].data_len;
 		ncand = 1;
 	}
 	if (ncand > 1) {
 		verdict_set(&kj->r, VERDICT_PERMERROR, REASON_KEY_MULTIPLE,
 		    "%zu TXT records at %s", ncand, kj->name);
+		goto failed;
+	}
+	/* a NUL would cut the record short where C strings end */
+	if (rec != NULL && memchr(rec, '\0', reclen) != NULL) {
+		verdict_set(&kj->r, VERDICT_PERMERROR, REASON_KEY_NUL,
+		    "TXT %s: NUL at octet %zu of %zu", kj->name,
+		    (size_t)((const char *)memchr(rec, '\0', reclen) - rec),
+		    reclen);
 		goto failed;
 	}
 	if (keyrec_parse(rec, &kj->key, &kj->r) == -1)
@@ -474,17 +399,18 @@ verifier_eoh(struct verifier *v, struct errbuf *err)
 	struct vsig	*vs;
 	struct sig	 partial;
 	size_t		 i, n = 0;
-	const char	*from = NULL;
 
 	v->eoh = 1;
-	for (i = 0; i < v->hdrs.n; i++) {
+	for (i = 0; i < v->hdrs.n; i++)
 		if (hdr_name_is(v->hdrs.f[i].name, "DKIM-Signature"))
 			n++;
-		else if (hdr_name_is(v->hdrs.f[i].name, "From") && from == NULL)
-			from = v->hdrs.f[i].value;
-	}
-	if (from != NULL)
-		from_domain(from, v->from_domain, sizeof(v->from_domain));
+	/*
+	 * lib/from.h: one From field with one parsable mailbox, or no
+	 * author at all (several From fields, RFC 6376 8.15): then no
+	 * signature gets the author role.
+	 */
+	v->from_status = from_author(&v->hdrs, NULL, 0, v->from_domain,
+	    sizeof(v->from_domain));
 	if (n == 0)
 		return 0;
 	if ((v->sigs = calloc(n, sizeof(*v->sigs))) == NULL)
@@ -521,11 +447,21 @@ verifier_eoh(struct verifier *v, struct errbuf *err)
 		}
 		vs->out.role = role_of(vs->out.d, v->from_domain,
 		    v->esp_domains);
-		if (vs->out.s[0] != '\0' && vs->out.d[0] != '\0')
-			snprintf(vs->out.key_name, sizeof(vs->out.key_name),
-			    "%s._domainkey.%s", vs->out.s, vs->out.d);
-		if (vs->final)
+		if (vs->final) {
+			/* only a valid name is shown, never a cut one */
+			if (vs->out.s[0] != '\0' && vs->out.d[0] != '\0' &&
+			    keyname_build(vs->out.s, vs->out.d,
+			    vs->out.key_name, sizeof(vs->out.key_name),
+			    NULL) == -1)
+				vs->out.key_name[0] = '\0';
 			continue;
+		}
+		/* the one checked builder: a name over 253 is permerror */
+		if (keyname_build(vs->out.s, vs->out.d, vs->out.key_name,
+		    sizeof(vs->out.key_name), &vs->out.result) == -1) {
+			vs->final = 1;
+			continue;
+		}
 		if ((vs->bh = shared_bodyhash(v, vs->sig->bcanon, vs->sig->l,
 		    err)) == NULL)
 			return -1;
@@ -617,9 +553,18 @@ key_acceptable(struct verifier *v, struct vsig *vs)
 
 	vs->out.key_bits = k->bits;
 	vs->out.key_testing = k->testing;
+	/*
+	 * RFC 6376 6.1.2 step 6: an empty p= means the key was revoked, and
+	 * the verifier returns PERMFAIL (key revoked).  RFC 6376 PERMFAIL
+	 * covers both RFC 8601 2.7.1 "fail" (the signature was checked and
+	 * is wrong) and "permerror" (it could not be checked at all).  With
+	 * a revoked key nothing is checked, so it is permerror, as for a
+	 * missing key; README and dkimlens.conf(5) say the same.
+	 */
 	if (k->revoked) {
-		verdict_set(&vs->out.result, VERDICT_FAIL, REASON_KEY_REVOKED,
-		    "%s has an empty p=", vs->out.key_name);
+		verdict_set(&vs->out.result, VERDICT_PERMERROR,
+		    REASON_KEY_REVOKED, "%s has an empty p=",
+		    vs->out.key_name);
 		return 0;
 	}
 	if ((k->type == KEYREC_ED25519) !=
@@ -736,7 +681,8 @@ message_verdict(struct verifier *v)
 {
 	size_t		 i;
 	int		 pass[3] = { 0, 0, 0 }, author = 0, a_temp = 0,
-			 a_fail = 0, temp = 0, fail = 0;
+			 a_fail = 0, temp = 0, fail = 0, testing = 0;
+	size_t		 n;
 	struct vsig	*vs;
 
 	v->verdict = MSG_NONE;
@@ -747,6 +693,16 @@ message_verdict(struct verifier *v)
 		vs = &v->sigs[i];
 		if (vs->out.result.verdict == VERDICT_PASS) {
 			pass[vs->out.role]++;
+			continue;
+		}
+		/*
+		 * RFC 6376 3.6.1 t=y: verifiers MUST NOT treat mail signed
+		 * in testing mode differently from unsigned mail, so a
+		 * failure with a testing key counts as no signature: it can
+		 * never turn OnNoSignature into the gentler OnBadSignature.
+		 */
+		if (vs->out.key_testing) {
+			testing++;
 			continue;
 		}
 		if (vs->out.role == ROLE_AUTHOR) {
@@ -766,9 +722,25 @@ message_verdict(struct verifier *v)
 		v->verdict = MSG_ESP_ONLY;
 	else if (pass[ROLE_THIRD_PARTY] > 0)
 		v->verdict = MSG_THIRD_PARTY;
-	else
+	else if ((size_t)testing == v->nsigs) {
+		v->verdict = MSG_NONE;
+		snprintf(v->hint, sizeof(v->hint), "only signatures with "
+		    "keys in testing mode (t=y) are present and none passes; "
+		    "handled as unsigned mail (RFC 6376 3.6.1)");
+		return;
+	} else
 		v->verdict = temp ? MSG_DNS_ERROR : fail ? MSG_FAIL :
 		    MSG_PERMERROR;
+	if (v->from_status != FROM_OK) {
+		/* no author: say why before anything else */
+		n = (size_t)snprintf(v->hint, sizeof(v->hint), "%s",
+		    reason_text(from_reason(v->from_status)));
+		if (n < sizeof(v->hint) && reason_hint(from_reason(
+		    v->from_status)) != NULL)
+			snprintf(v->hint + n, sizeof(v->hint) - n, "; %s",
+			    reason_hint(from_reason(v->from_status)));
+		return;
+	}
 	switch (v->verdict) {
 	case MSG_ESP_ONLY:
 	case MSG_THIRD_PARTY:
@@ -843,6 +815,13 @@ const char *
 verifier_from_domain(const struct verifier *v)
 {
 	return v->from_domain;
+}
+
+/* verifier_from_reason - why the message has no author, or REASON_OK */
+enum reason
+verifier_from_reason(const struct verifier *v)
+{
+	return from_reason(v->from_status);
 }
 
 /* verifier_verdict - the message verdict */

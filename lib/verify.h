@@ -75,7 +75,8 @@ enum msg_verdict {
 	MSG_FAIL,		/* an author signature fails, none passes */
 	MSG_DNS_ERROR,		/* an author key lookup failed temporarily */
 	MSG_PERMERROR,		/* author signatures unusable (syntax, key) */
-	MSG_NONE		/* no DKIM-Signature */
+	MSG_NONE		/* no DKIM-Signature, or only failing
+				   ones with t=y keys (RFC 6376 3.6.1) */
 };
 
 struct verifier;
@@ -113,6 +114,14 @@ const struct verify_sig *verifier_sig(const struct verifier *v, size_t i);
 
 /* verifier_from_domain - the RFC 5322 From domain, or "" */
 const char *verifier_from_domain(const struct verifier *v);
+
+/*
+ * verifier_from_reason - REASON_OK when the header has one From field
+ * with one parsable mailbox (the author, lib/from.h), else why there is
+ * no author (REASON_FROM_MULTIPLE, ...): then no signature is the
+ * author's and verifier_hint() says so.  Valid after verifier_eoh().
+ */
+enum reason verifier_from_reason(const struct verifier *v);
 
 /* verifier_verdict - the message verdict after verifier_eom() */
 enum msg_verdict verifier_verdict(const struct verifier *v);

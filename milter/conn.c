@@ -35,6 +35,7 @@
 #include "lib/ares.h"
 #include "lib/conf.h"
 #include "lib/errbuf.h"
+#include "lib/from.h"
 #include "lib/hdr.h"
 #include "lib/report.h"
 #include "lib/sign.h"
@@ -412,21 +413,17 @@ void
 conn_eoh(struct conn *c)
 {
 	const struct conf	*conf;
-	size_t			 i, n = 0;
+	size_t			 n = 0;
 	int			 outgoing;
+	enum from_status	 fs;
 
 	if (c->st == NULL)
 		conn_mail(c, NULL);
 	if (c->failed)
 		return;
 	conf = c->st->conf;
-	for (i = 0; i < c->hdrs.n; i++)
-		if (hdr_name_is(c->hdrs.f[i].name, "From")) {
-			if (table_address(c->hdrs.f[i].value, c->from,
-			    sizeof(c->from)) == -1)
-				c->from[0] = '\0';
-			break;
-		}
+	/* lib/from.h: no single author (several From fields), no signing */
+	fs = from_author(&c->hdrs, c->from, sizeof(c->from), NULL, 0);
 	/* a header over a cap is neither signed nor verified */
 	if (c->limit[0] != '\0')
 		return;
@@ -443,7 +440,7 @@ conn_eoh(struct conn *c)
 			snprintf(c->note, sizeof(c->note), "outgoing (%s) but "
 			    "%s%s", c->auth ? "SMTP AUTH" : "InternalHosts",
 			    c->from[0] != '\0' ? "no key for " :
-			    "no From address", c->from);
+			    reason_text(from_reason(fs)), c->from);
 	} else if (conf->mode == CONF_MODE_SIGN)
 		snprintf(c->note, sizeof(c->note), "incoming mail; Mode is "
 		    "s (sign only)");

@@ -203,6 +203,63 @@ test_resinfo_has_no_line_breaks(void **state)
 	assert_null(strchr(out, '\n'));
 }
 
+/* test_resinfo_is_rfc8601_syntax_only - item 7: no raw 8-bit, DEL, CTL */
+static void
+test_resinfo_is_rfc8601_syntax_only(void **state)
+{
+	struct verify_sig	 vs;
+	char			 out[1300];
+	const unsigned char	*p;
+	int			 inquote = 0;
+
+	(void)state;
+	memset(&vs, 0, sizeof(vs));
+	vs.result.verdict = VERDICT_PERMERROR;
+	vs.result.reason = REASON_SIG_BAD_DOMAIN;
+	snprintf(vs.result.detail, sizeof(vs.result.detail),
+	    "d=pay\xc3\xa4pal.com\x7f\x01");
+	snprintf(vs.d, sizeof(vs.d), "pay\xc3\xa4pal.com");
+	snprintf(vs.s, sizeof(vs.s), "sel\x7f");
+	snprintf(vs.a, sizeof(vs.a), "rsa \"x\\y\"");
+	snprintf(vs.b8, sizeof(vs.b8), "AbCd\x80");
+	ares_resinfo(&vs, out, sizeof(out));
+	assert_true(strncmp(out, "dkim=permerror (", 16) == 0);
+	for (p = (const unsigned char *)out; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			fail_msg("byte 0x%02x at %zu in %s", *p,
+			    (size_t)(p - (const unsigned char *)out), out);
+	/* values with bytes RFC 8601 cannot carry are left out */
+	assert_null(strstr(out, "header.d="));
+	assert_null(strstr(out, "header.s="));
+	assert_null(strstr(out, "header.b="));
+	/* a printable value with tspecials is a quoted-string, escaped */
+	assert_non_null(strstr(out, " header.a=\"rsa \\\"x\\\\y\\\"\""));
+	for (p = (const unsigned char *)strstr(out, "header.a="); *p != '\0';
+	    p++) {
+		if (*p == '\\' && inquote)
+			p++;
+		else if (*p == '"')
+			inquote = !inquote;
+	}
+	assert_int_equal(inquote, 0);
+}
+
+/* test_resinfo_never_cuts_a_value - a short buffer keeps whole parts */
+static void
+test_resinfo_never_cuts_a_value(void **state)
+{
+	struct verify_sig	 vs;
+	char			 out[60];
+
+	(void)state;
+	memset(&vs, 0, sizeof(vs));
+	vs.result.verdict = VERDICT_PASS;
+	snprintf(vs.d, sizeof(vs.d), "paypal.com.attacker.example");
+	ares_resinfo(&vs, out, sizeof(out));
+	assert_null(strstr(out, "paypal"));
+	assert_string_equal(out, "dkim=pass");
+}
+
 static int
 vheader(void *arg, const char *name, const char *value, struct errbuf *err)
 {
@@ -337,6 +394,8 @@ main(void)
 		T(test_resinfo_matches_golden_file),
 		cmocka_unit_test(test_resinfo_is_always_terminated),
 		cmocka_unit_test(test_resinfo_has_no_line_breaks),
+		cmocka_unit_test(test_resinfo_is_rfc8601_syntax_only),
+		cmocka_unit_test(test_resinfo_never_cuts_a_value),
 		T(test_format_rfc8463_message_matches_golden),
 		T(test_format_unsigned_message_is_none),
 		T(test_format_is_recognized_as_ours),

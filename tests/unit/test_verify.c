@@ -40,6 +40,10 @@
 
 #define NOW	((time_t)1700000000)
 
+/* names at the edges of the fixed fields (issue 8 item 5) */
+#define L60	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define S127	L60 "." L60 ".abcde"		/* fits s[128] exactly */
+
 static const char message[] =
     "From: Joe SixPack <joe@example.com>\r\n"
     "To: Suzie Q <suzie@example.net>\r\n"
@@ -203,10 +207,13 @@ setup(void **state)
 	    "apex._domainkey.example.com.example.com TXT \"v=DKIM1; p=%s\"\n"
 	    "sel._domainkey.mail.example.com TXT \"v=DKIM1; p=%s\"\n"
 	    "sel._domainkey.amazonses.com TXT \"v=DKIM1; p=%s\"\n"
-	    "sel._domainkey.example.net TXT \"v=DKIM1; p=%s\"\n",
+	    "sel._domainkey.example.net TXT \"v=DKIM1; p=%s\"\n"
+	    "sel._domainkey.qqq.com TXT \"v=DKIM1; p=%s\"\n"
+	    S127 "._domainkey.example.com TXT \"v=DKIM1; p=%s\"\n"
+	    "nul._domainkey.example.com TXT \"v=DKIM1; p=%s; \\000h=sha1\"\n",
 	    rsa_pub, rsa_pub, rsa_pub, ed_pub, rsa512_pub, rsa_pub, rsa_pub,
 	    rsa_pub, rsa_pub, rsa_pub, rsa_pub, rsa_pub, rsa_pub, rsa_pub,
-	    rsa_pub);
+	    rsa_pub, rsa_pub, rsa_pub, rsa_pub);
 	if (rc == -1 || fake_dns_load(z.data) == -1) {
 		buf_free(&z);
 		return -1;
@@ -1227,6 +1234,170 @@ test_verdict_names(void **state)
 	assert_string_equal(verdict_name(VERDICT_PERMERROR), "permerror");
 }
 
+/*
+ * ---- mail that attacks the verifier (issue 8) ----
+ */
+
+/* test_quoted_from_domain_has_no_author - item 3: ceo@"x".com */
+static void
+test_quoted_from_domain_has_no_author(void **state)
+{
+	struct fx	*fx = *state;
+	char		*m;
+
+	m = replace(message, "From: Joe SixPack <joe@example.com>",
+	    "From: Boss <ceo@\"x\".com>");
+	sign_with(fx, m, NULL, "relaxed/relaxed", "qqq.com", "sel", NULL, -1,
+	    rsa_key, EVP_sha256());
+	free(m);
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PASS, REASON_OK, "d=qqq.com");
+	assert_string_equal(verifier_from_domain(fx->v), "");
+	assert_int_not_equal(sig_at(fx, 0)->role, ROLE_AUTHOR);
+	assert_int_not_equal(verifier_verdict(fx->v), MSG_PASS);
+	assert_int_equal(verifier_from_reason(fx->v), REASON_FROM_UNPARSABLE);
+	assert_non_null(strstr(verifier_hint(fx->v), "From"));
+}
+
+/* test_several_from_fields_have_no_author - item 4, RFC 6376 8.15 */
+static void
+test_several_from_fields_have_no_author(void **state)
+{
+	struct fx	*fx = *state;
+	char		*m;
+
+	/* signed with From once in h= (not oversigned), as SES signs */
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com", "sel",
+	    NULL, -1, rsa_key, EVP_sha256());
+	m = malloc(strlen(fx->msg) + 64);
+	assert_non_null(m);
+	sprintf(m, "From: CEO <ceo@example.com>\r\n%s", fx->msg);
+	verify(fx, m, 4096);
+	free(m);
+	/* the signature itself still verifies: h= picks the bottom From */
+	expect(fx, 0, VERDICT_PASS, REASON_OK, "signature");
+	assert_int_not_equal(sig_at(fx, 0)->role, ROLE_AUTHOR);
+	assert_int_not_equal(verifier_verdict(fx->v), MSG_PASS);
+	assert_string_equal(verifier_from_domain(fx->v), "");
+	assert_int_equal(verifier_from_reason(fx->v), REASON_FROM_MULTIPLE);
+	assert_non_null(strstr(verifier_hint(fx->v), "several From"));
+}
+
+/* test_selector_over_127_is_permerror_not_cut - item 5 */
+static void
+test_selector_over_127_is_permerror_not_cut(void **state)
+{
+	struct fx	*fx = *state;
+
+	/* the key exists at the first 127 octets of s= only */
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com",
+	    S127 "x", NULL, -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_SIG_TAG_TOO_LONG, "s= 128");
+	assert_string_equal(sig_at(fx, 0)->s, "");
+	assert_string_equal(sig_at(fx, 0)->key_name, "");
+	assert_int_equal(fake_dns_queries(), 0);
+	assert_int_equal(verifier_verdict(fx->v), MSG_PERMERROR);
+}
+
+/* test_overlong_d_and_a_are_permerror_not_cut - item 5 */
+static void
+test_overlong_d_and_a_are_permerror_not_cut(void **state)
+{
+	struct fx	*fx = *state;
+
+	sign_with(fx, message, "rsa-sha256" L60, "relaxed/relaxed",
+	    "example.com", "sel", NULL, -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_SIG_TAG_TOO_LONG, "a= 70");
+	assert_string_equal(sig_at(fx, 0)->a, "");
+	sign_with(fx, message, NULL, "relaxed/relaxed",
+	    L60 "." L60 "." L60 "." L60 ".xx.example.com", "sel", NULL, -1,
+	    rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_SIG_TAG_TOO_LONG, "d= 258");
+	assert_string_equal(sig_at(fx, 0)->d, "");
+}
+
+/* test_key_name_over_253_is_permerror_not_dns_error - item 5 */
+static void
+test_key_name_over_253_is_permerror_not_dns_error(void **state)
+{
+	struct fx	*fx = *state;
+	char		*m;
+
+	/* s= 121 and d= 125 octets fit their fields; the name is 258 */
+	m = replace(message, "joe@example.com>", "joe@" L60 "." L60 ".com>");
+	sign_with(fx, m, NULL, "relaxed/relaxed", L60 "." L60 ".com",
+	    L60 "." L60, NULL, -1, rsa_key, EVP_sha256());
+	free(m);
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_KEY_NAME_TOO_LONG, "258");
+	assert_int_equal(sig_at(fx, 0)->role, ROLE_AUTHOR);
+	assert_int_equal(verifier_verdict(fx->v), MSG_PERMERROR);
+	assert_int_equal(fake_dns_queries(), 0);
+}
+
+/* test_q_is_a_list_matched_exactly - item 8: q=xdns/txty */
+static void
+test_q_is_a_list_matched_exactly(void **state)
+{
+	struct fx	*fx = *state;
+
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com", "sel",
+	    "q=xdns/txty; ", -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_SIG_BAD_QUERY, "xdns/txty");
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com", "sel",
+	    "q=other/x : dns/txt; ", -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PASS, REASON_OK, "list with dns/txt");
+}
+
+/* test_nul_in_key_record_is_key_nul - item 8: not cut at the NUL */
+static void
+test_nul_in_key_record_is_key_nul(void **state)
+{
+	struct fx	*fx = *state;
+
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com", "nul",
+	    NULL, -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_KEY_NUL, "NUL");
+}
+
+/* test_revoked_key_is_permerror - item 8: RFC 6376 6.1.2, RFC 8601 */
+static void
+test_revoked_key_is_permerror(void **state)
+{
+	struct fx	*fx = *state;
+
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com",
+	    "revoked", NULL, -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_KEY_REVOKED, "revoked");
+	assert_int_equal(verifier_verdict(fx->v), MSG_PERMERROR);
+}
+
+/* test_testing_key_failure_is_no_better_than_unsigned - RFC 6376 3.6.1 */
+static void
+test_testing_key_failure_is_no_better_than_unsigned(void **state)
+{
+	struct fx	*fx = *state;
+	char		*m;
+
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com",
+	    "testing", NULL, -1, rsa_key, EVP_sha256());
+	m = replace(fx->msg, "We lost", "We won ");
+	verify(fx, m, 4096);
+	free(m);
+	expect(fx, 0, VERDICT_FAIL, REASON_BODY_HASH_MISMATCH, "t=y");
+	assert_int_equal(sig_at(fx, 0)->key_testing, 1);
+	/* the verdict unsigned mail gets: OnNoSignature, never gentler */
+	assert_int_equal(verifier_verdict(fx->v), MSG_NONE);
+	assert_non_null(strstr(verifier_hint(fx->v), "t=y"));
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1274,6 +1445,15 @@ main(void)
 		T(test_default_max_signatures_is_eight),
 		T(test_verifier_needs_a_resolver),
 		T(test_verdict_names),
+		T(test_quoted_from_domain_has_no_author),
+		T(test_several_from_fields_have_no_author),
+		T(test_selector_over_127_is_permerror_not_cut),
+		T(test_overlong_d_and_a_are_permerror_not_cut),
+		T(test_key_name_over_253_is_permerror_not_dns_error),
+		T(test_q_is_a_list_matched_exactly),
+		T(test_nul_in_key_record_is_key_nul),
+		T(test_revoked_key_is_permerror),
+		T(test_testing_key_failure_is_no_better_than_unsigned),
 	};
 
 	return cmocka_run_group_tests_name("verify", tests, group_setup,
