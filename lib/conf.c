@@ -633,13 +633,13 @@ header_list(char **dst, const char *value, char *why, size_t whylen)
 int
 conf_ses_unsigned(const char *name, size_t len)
 {
-	static const char *const f[] = { "Message-ID", "Date", "Return-Path",
-	    "Bounces-To" };
-	size_t	 i;
+	const char	*p, *e;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (strlen(f[i]) == len && strncasecmp(f[i], name, len) == 0)
+	for (p = CONF_SES_UNSIGNED; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = p + strcspn(p, ":");
+		if ((size_t)(e - p) == len && strncasecmp(p, name, len) == 0)
 			return 1;
+	}
 	return 0;
 }
 

@@ -151,6 +151,9 @@ const char *conf_name(enum conf_key k);
 const char *conf_where(const struct conf *c, enum conf_key k, char *out,
 	    size_t outlen);
 
+/* the header fields Amazon SES adds or rewrites (SES "Manual DKIM signing") */
+#define CONF_SES_UNSIGNED	"Message-ID:Date:Return-Path:Bounces-To"
+
 /*
  * conf_ses_unsigned - 1 when the len bytes at name are a header field
  * name that Amazon SES adds or rewrites (Message-ID, Date, Return-Path,

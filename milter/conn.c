@@ -37,7 +37,10 @@
 #include "lib/errbuf.h"
 #include "lib/from.h"
 #include "lib/hdr.h"
+#include "lib/keystate.h"
 #include "lib/report.h"
+#include "lib/role.h"
+#include "lib/sig.h"
 #include "lib/sign.h"
 #include "lib/table.h"
 #include "lib/verify.h"
@@ -50,7 +53,9 @@
  */
 int	accept4(int, struct sockaddr *, socklen_t *, int);
 
-enum what { DO_NOTHING, DO_VERIFY, DO_SIGN };
+/* what happens to the current message: bits (outgoing mail that already
+ * carries signatures is signed and verified) */
+enum what { DO_NOTHING = 0, DO_VERIFY = 1, DO_SIGN = 2 };
 
 struct conn {
 	char			 addr[INET6_ADDRSTRLEN];
@@ -61,7 +66,7 @@ struct conn {
 	struct state		*st;
 	int			 auth;
 	int			 internal;
-	enum what		 what;
+	int			 what;		/* enum what bits */
 	int			 failed;
 	char			 why[ERRBUF_SIZE];
 	char			 limit[120];	/* the cap hit, or "" */
@@ -345,6 +350,7 @@ start_signers(struct conn *c, size_t n)
 		ss.key = c->ts[i].key;
 		ss.headers = conf->sign_headers;
 		ss.oversign = conf->oversign;
+		ss.never = conf->ses_relay ? CONF_SES_UNSIGNED : NULL;
 		ss.expire_secs = conf->signature_ttl;
 		if ((c->sg[c->nsg] = signer_new(&ss, &err)) == NULL)
 			goto fail;
@@ -356,7 +362,7 @@ start_signers(struct conn *c, size_t n)
 		if (signer_eoh(c->sg[i], &err) == -1)
 			goto fail;
 	}
-	c->what = DO_SIGN;
+	c->what |= DO_SIGN;
 	return;
 fail:
 	failed(c, "signing", &err);
@@ -399,7 +405,7 @@ start_verifier(struct conn *c)
 			goto fail;
 	if (verifier_eoh(c->v, &err) == -1)
 		goto fail;
-	c->what = DO_VERIFY;
+	c->what |= DO_VERIFY;
 	return;
 fail:
 	failed(c, "verification", &err);
@@ -434,6 +440,10 @@ conn_eoh(struct conn *c)
 			    TABLE_MAX_SIGS, c->note, sizeof(c->note));
 		if (n > 0) {
 			start_signers(c, n);
+			/* what the mail already carries is checked too */
+			if (!c->failed && hdrlist_count(&c->hdrs,
+			    "DKIM-Signature") > 0)
+				start_verifier(c);
 			return;
 		}
 		if (c->note[0] == '\0')
@@ -458,10 +468,10 @@ conn_body(struct conn *c, const unsigned char *data, size_t len)
 	if (c->failed)
 		return;
 	errbuf_clear(&err);
-	if (c->what == DO_VERIFY && verifier_body(c->v, data, len, &err) ==
+	if ((c->what & DO_VERIFY) && verifier_body(c->v, data, len, &err) ==
 	    -1)
 		failed(c, "verification", &err);
-	for (i = 0; c->what == DO_SIGN && i < c->nsg; i++)
+	for (i = 0; (c->what & DO_SIGN) && !c->failed && i < c->nsg; i++)
 		if (signer_body(c->sg[i], data, len, &err) == -1) {
 			failed(c, "signing", &err);
 			break;
@@ -576,17 +586,110 @@ what_of(enum msg_verdict m)
 	}
 }
 
-/* finish_sign - add the signatures; the verdict line */
+/*
+ * ses_check - SesRelay: the signatures outgoing mail already carries, as
+ * Amazon SES will see them.  A signature by an EspDomains domain makes SES
+ * refuse the mail ("554 Transaction failed: Duplicate header
+ * 'DKIM-Signature'"): removed with SesRelayRemoveEspSignatures (listed in
+ * gone, at most max), else named in hint; one covering a field SES adds or
+ * rewrites is named in hint.  Removal comes before our insertions, so the
+ * indexes are those of the original message.  Returns how many went.
+ */
+struct gone {
+	char	 d[256], s[128], a[32];
+};
+
+static size_t
+ses_check(struct conn *c, SMFICTX *ctx, struct gone *gone, size_t max,
+    char *hint, size_t hintlen)
+{
+	const struct conf	*conf = c->st->conf;
+	struct sig		*sg, partial;
+	const struct sig	*use;
+	struct verdict_result	 vr;
+	size_t			 i, j, k = 0, ngone = 0;
+	int			 esp, ses_field;
+	int			 del[TABLE_MAX_SIGS * 4];
+	size_t			 ndel = 0;
+
+	for (i = 0; i < c->hdrs.n; i++) {
+		if (!hdr_name_is(c->hdrs.f[i].name, "DKIM-Signature"))
+			continue;
+		k++;
+		memset(&partial, 0, sizeof(partial));
+		sg = NULL;
+		(void)sig_parse(c->hdrs.f[i].value, 0, &sg, &vr, &partial);
+		use = sg != NULL ? sg : &partial;
+		esp = use->d[0] != '\0' &&
+		    role_of(use->d, NULL, conf->esp_domains) == ROLE_ESP;
+		for (ses_field = 0, j = 0; sg != NULL && j < sg->nh; j++)
+			ses_field |= conf_ses_unsigned(sg->h[j],
+			    strlen(sg->h[j]));
+		if (esp && conf->ses_remove_esp && ngone < max &&
+		    ndel < sizeof(del) / sizeof(del[0])) {
+			memcpy(gone[ngone].d, use->d, sizeof(gone->d));
+			memcpy(gone[ngone].s, use->s, sizeof(gone->s));
+			memcpy(gone[ngone].a, use->a, sizeof(gone->a));
+			ngone++;
+			del[ndel++] = (int)k;
+		} else if (esp && hint[0] == '\0')
+			snprintf(hint, hintlen, "the message already carries a "
+			    "d=%s signature: Amazon SES refuses it with \"554 "
+			    "Transaction failed: Duplicate header "
+			    "'DKIM-Signature'\"; set "
+			    "SesRelayRemoveEspSignatures yes", use->d);
+		else if (ses_field && hint[0] == '\0')
+			snprintf(hint, hintlen, "the d=%s signature covers a "
+			    "field Amazon SES adds or rewrites (Message-ID, "
+			    "Date, Return-Path, Bounces-To): it will fail "
+			    "after SES; sign without those fields", use->d);
+		sig_free(sg);
+	}
+	while (ndel > 0)
+		if (smfi_chgheader(ctx, "DKIM-Signature", del[--ndel], NULL) !=
+		    MI_SUCCESS)
+			mlog(LOG_WARNING, "could not remove an ESP "
+			    "DKIM-Signature");
+	return ngone;
+}
+
+/* key_hint - a receiver will fail signature i: why, and where to look */
+static void
+key_hint(const struct conn *c, size_t i, enum keystate st, char *hint,
+    size_t hintlen)
+{
+	if (hint[0] != '\0' || (st != KEYSTATE_MISSING &&
+	    st != KEYSTATE_MISMATCH && st != KEYSTATE_REVOKED))
+		return;
+	snprintf(hint, hintlen, "receivers will fail signed%zu: the key record "
+	    "%s._domainkey.%s is %s (the milter's \"key d=%s s=%s\" log line "
+	    "says why; check with dkimlens-keytool dns %s --selector %s)",
+	    i + 1, c->ts[i].s, c->ts[i].d, keystate_name(st), c->ts[i].d,
+	    c->ts[i].s, c->ts[i].d, c->ts[i].s);
+}
+
+/*
+ * finish_sign - outgoing mail: ESP signatures handled (SesRelay), our
+ * signatures added, the ones it carried verified; the verdict line with
+ * each key's state in DNS (keywatch)
+ */
 static char *
 finish_sign(struct conn *c, SMFICTX *ctx, const char *qid)
 {
 	struct report		 r;
-	struct report_made	 made[TABLE_MAX_SIGS];
+	struct report_made	 made[TABLE_MAX_SIGS], rm[TABLE_MAX_SIGS];
+	struct gone		*gone;
 	struct errbuf		 err;
 	char			*val[TABLE_MAX_SIGS], *line = NULL;
-	size_t			 i, n = 0;
+	char			 hint[600] = "";
+	size_t			 i, n = 0, ngone = 0;
+	enum keystate		 ks;
 
 	errbuf_clear(&err);
+	if ((gone = calloc(TABLE_MAX_SIGS, sizeof(*gone))) == NULL) {
+		failed(c, "signing", NULL);
+		return NULL;
+	}
 	for (i = 0; i < c->nsg; i++) {
 		if (signer_eom(c->sg[i], &val[i], &err) == -1) {
 			failed(c, "signing", &err);
@@ -594,6 +697,13 @@ finish_sign(struct conn *c, SMFICTX *ctx, const char *qid)
 		}
 		n++;
 	}
+	if ((c->what & DO_VERIFY) && verifier_eom(c->v, &err) == -1) {
+		failed(c, "verification", &err);
+		goto done;
+	}
+	if (c->st->conf->ses_relay)
+		ngone = ses_check(c, ctx, gone, TABLE_MAX_SIGS, hint,
+		    sizeof(hint));
 	/* the first key's signature ends on top */
 	for (i = n; i > 0; i--)
 		if (insert(c, ctx, "DKIM-Signature", val[i - 1]) == -1) {
@@ -606,18 +716,30 @@ finish_sign(struct conn *c, SMFICTX *ctx, const char *qid)
 		made[i].s = c->ts[i].s;
 		made[i].a = c->ts[i].alg == CONF_ALG_ED25519_SHA256 ?
 		    "ed25519-sha256" : "rsa-sha256";
-		made[i].key = NULL;
+		ks = keywatch_note(c->ts[i].d, c->ts[i].s, c->ts[i].key);
+		made[i].key = keystate_name(ks);
+		key_hint(c, i, ks, hint, sizeof(hint));
+	}
+	for (i = 0; i < ngone; i++) {
+		rm[i].d = gone[i].d;
+		rm[i].s = gone[i].s;
+		rm[i].a = gone[i].a;
+		rm[i].key = NULL;
 	}
 	r.queue_id = qid;
 	r.verdict = "signed";
 	r.from_domain = strchr(c->from, '@') + 1;
 	r.made = made;
 	r.nmade = n;
+	r.removed = rm;
+	r.nremoved = ngone;
+	r.hint = hint;
 	r.note = c->note;
-	line = report_format(&r);
+	line = report_outgoing(&r, (c->what & DO_VERIFY) ? c->v : NULL);
 done:
 	for (i = 0; i < n; i++)
 		free(val[i]);
+	free(gone);
 	return line;
 }
 
@@ -717,9 +839,9 @@ conn_eom(struct conn *c, SMFICTX *ctx)
 	remove_forged(c, ctx);
 	if (!c->failed && c->limit[0] != '\0')
 		line = finish_limit(c, ctx, qid, &act);
-	else if (!c->failed && c->what == DO_SIGN)
+	else if (!c->failed && (c->what & DO_SIGN))
 		line = finish_sign(c, ctx, qid);
-	else if (!c->failed && c->what == DO_VERIFY) {
+	else if (!c->failed && (c->what & DO_VERIFY)) {
 		line = finish_verify(c, ctx, qid, &act);
 		if (line != NULL)
 			m = verifier_verdict(c->v);
@@ -741,7 +863,8 @@ conn_eom(struct conn *c, SMFICTX *ctx)
 		    qid != NULL ? qid : "NOQUEUE");
 	free(line);
 	rc = reply(ctx, act, c->failed ? "internal error" : what_of(m),
-	    c->v != NULL ? verifier_from_domain(c->v) : NULL);
+	    c->v != NULL && !(c->what & DO_SIGN) ?
+	    verifier_from_domain(c->v) : NULL);
 	reset(c);
 	return rc;
 }

@@ -310,6 +310,7 @@ reloader(void *arg)
 		restart_needed(old->conf, st->conf);
 		state_put(old);
 		state_swap(st);
+		keywatch_load(st);
 		mlog(LOG_INFO, "reloaded %s: %zu keys", conf_file,
 		    table_nkeys(st->table));
 	}
@@ -509,6 +510,10 @@ check_only(const struct state *st, const struct privsep *ps)
 	    netlist_count(st->internal), netlist_count(st->internal) == 1 ?
 	    "y" : "ies", st->authserv_id, ps->set ? ", UserID " : "",
 	    ps->set ? st->conf->user : "");
+	/* each key's selector in DNS: a warning, never a failure (the
+	 * host may be offline, the record not yet published) */
+	fflush(stdout);
+	(void)keywatch_check_now(st);
 	return 0;
 }
 
@@ -624,6 +629,11 @@ main(int argc, char *argv[])
 	}
 	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {
 		mlog(LOG_ERR, "cannot start the reload thread");
+		return 1;
+	}
+	/* our selectors in DNS, checked off the message path */
+	if (keywatch_start(st, &err) == -1) {
+		mlog(LOG_ERR, "%s", err.msg);
 		return 1;
 	}
 	mlog(LOG_INFO, "%s %s listening on %s (Mode %s%s, %zu signing "

@@ -566,10 +566,10 @@ check "(a) dkimlens-keytool verify also passes both signatures" \
 v=$(verdict "$q")
 check "(a) verdict line: verdict=signed from=example.com" \
     eval 'has "$v" " verdict=signed from=example\.com( |$)"'
-check "(a) verdict line: signed1=d:example.com,s:sel1,a:rsa-sha256" \
-    has "$v" " signed[0-9]+=d:example\.com,s:sel1,a:rsa-sha256( |$)"
-check "(a) verdict line: signed2=d:example.com,s:sel2ed,a:ed25519-sha256" \
-    has "$v" " signed[0-9]+=d:example\.com,s:sel2ed,a:ed25519-sha256( |$)"
+check "(a) verdict line: signed1=d:example.com,s:sel1,a:rsa-sha256,key:published" \
+    has "$v" " signed[0-9]+=d:example\.com,s:sel1,a:rsa-sha256,key:published( |$)"
+check "(a) verdict line: signed2=d:example.com,s:sel2ed,a:ed25519-sha256,key:published" \
+    has "$v" " signed[0-9]+=d:example\.com,s:sel2ed,a:ed25519-sha256,key:published( |$)"
 check "(a) exactly one verdict line for the message" \
     test "$(grep -a -c "$q: .*verdict=" "$T/milter.log")" -eq 1
 printf '%s\n' "$v" | diag
