@@ -19,13 +19,16 @@
 #include "keytool/output.h"
 
 static const char usage_text[] =
-    "usage: dkimlens-keytool check KEYFILE [--selector S] [--domain D] "
-    "[--json]\n"
+    "usage: dkimlens-keytool check KEYFILE [--selector S] [--domain D]\n"
+    "           [--user NAME] [--upload-string] [--json]\n"
     "Checks a private key for Amazon SES BYODKIM: RSA of 1024 or 2048 bits,\n"
     "PKCS#1 or PKCS#8, given as PEM, DER or bare base64 (KEYFILE - reads\n"
     "stdin).  Names each problem with its fix; for a valid key prints the\n"
-    "one-line base64 to paste into SES and the DNS TXT record of the public\n"
-    "key at S._domainkey.D.  Exit 0 valid, 1 invalid, 2 usage or I/O error.\n";
+    "DNS TXT record of the public key at S._domainkey.D, and with\n"
+    "--upload-string the one-line base64 of the private key to paste into\n"
+    "SES.  --user NAME: the user that reads the key (dkimlens-milter's\n"
+    "UserID) for the permission check; default the invoking user, or for\n"
+    "root the key's owner.  Exit 0 valid, 1 invalid, 2 usage or I/O error.\n";
 
 /* The selector's verdict as one more problem of the check. */
 struct selprob {
@@ -94,7 +97,7 @@ fill(const char *fix, const char *sel, const char *dom, char *out,
 static void
 print_json(const char *path, const struct keyfile_report *r,
     const struct selprob *sp, const char *sel, const char *dom,
-    const char *txt, const char *zone, int valid)
+    const char *txt, const char *zone, int valid, int show_upload)
 {
 	const struct keyfile_finding	*f;
 	char				 fmt[64], fix[KEYFILE_FIX_MAX + 256];
@@ -142,7 +145,7 @@ print_json(const char *path, const struct keyfile_report *r,
 		printf("}");
 	}
 	printf("],\"upload\":");
-	if (r->upload != NULL && keyfile_report_valid(r))
+	if (show_upload && r->upload != NULL && keyfile_report_valid(r))
 		json_str(stdout, r->upload);
 	else
 		printf("null");
@@ -173,7 +176,7 @@ print_json(const char *path, const struct keyfile_report *r,
 static void
 print_text(const char *path, const struct keyfile_report *r,
     const struct selprob *sp, const char *sel, const char *dom,
-    const char *txt, const char *zone, int valid)
+    const char *txt, const char *zone, int valid, int show_upload)
 {
 	const struct keyfile_finding	*f;
 	char				 fix[KEYFILE_FIX_MAX + 256];
@@ -205,8 +208,13 @@ print_text(const char *path, const struct keyfile_report *r,
 	if (sp->bad)
 		printf("error selector: %s\n  fix: %s\n", sp->detail, sp->fix);
 	if (r->upload != NULL && keyfile_report_valid(r)) {
-		printf("\nupload string (paste into SES as the private key, "
-		    "one line):\n%s\n", r->upload);
+		/* the private key itself: terminals and CI logs keep it */
+		if (show_upload)
+			printf("\nupload string (paste into SES as the private "
+			    "key, one line):\n%s\n", r->upload);
+		else
+			printf("\nupload string: not shown (it is the private "
+			    "key); add --upload-string to print it\n");
 		if (txt != NULL)
 			printf("\nTXT value:\n%s\n", txt);
 		if (zone != NULL)
@@ -221,6 +229,8 @@ cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "selector", required_argument, NULL, 's' },
 		{ "domain", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "upload-string", no_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -229,14 +239,22 @@ cmd_check(int argc, char **argv)
 	struct selprob		 sp;
 	struct selector_result	 sr;
 	struct errbuf		 err;
-	const char		*path, *sel = NULL, *dom = NULL;
+	const char		*path, *sel = NULL, *dom = NULL, *user = NULL;
 	char			*data = NULL, *txt = NULL, *zone = NULL;
 	size_t			 len = 0;
-	int			 ch, json = 0, valid, rc = EXIT_USAGE;
+	uid_t			 reader;
+	int			 ch, json = 0, show_upload = 0, valid;
+	int			 rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:d:jh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:d:u:Ujh", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'u':
+			user = optarg;
+			break;
+		case 'U':
+			show_upload = 1;
+			break;
 		case 's':
 			sel = optarg;
 			break;
@@ -259,6 +277,8 @@ cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	path = strcmp(argv[optind], "-") == 0 ? "stdin" : argv[optind];
+	if (kt_reader(user, &reader) == -1)
+		return EXIT_USAGE;
 	errbuf_clear(&err);
 	if (dom != NULL && selector_check_domain(dom, &err) == -1) {
 		kt_warnx("--domain: %s", err.msg);
@@ -272,7 +292,7 @@ cmd_check(int argc, char **argv)
 			kt_warnx("%s", err.msg);
 			goto done;
 		}
-	} else if (keyfile_check_file(path, &r, &err) == -1) {
+	} else if (keyfile_check_file(path, reader, &r, &err) == -1) {
 		kt_warnx("%s", err.msg);
 		goto done;
 	}
@@ -296,9 +316,11 @@ cmd_check(int argc, char **argv)
 		}
 	}
 	if (json)
-		print_json(path, r, &sp, sel, dom, txt, zone, valid);
+		print_json(path, r, &sp, sel, dom, txt, zone, valid,
+		    show_upload);
 	else {
-		print_text(path, r, &sp, sel, dom, txt, zone, valid);
+		print_text(path, r, &sp, sel, dom, txt, zone, valid,
+		    show_upload);
 		if (zone != NULL && (sel == NULL || dom == NULL))
 			kt_warnx("give --selector and --domain to fill in "
 			    "SELECTOR and DOMAIN in the DNS record");

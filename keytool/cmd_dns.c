@@ -200,7 +200,11 @@ join_name(const char *label, const char *suffix)
 	return s;
 }
 
-/* print_text - one line per finding, worst first, and a summary */
+/*
+ * print_text - one line per finding, worst first, and a summary.  Names,
+ * servers, evidence and fixes hold bytes from DNS answers: every one
+ * goes out through esc_str, so a record cannot end the line or forge one.
+ */
 static void
 print_text(const struct diag_report *r)
 {
@@ -209,16 +213,23 @@ print_text(const struct diag_report *r)
 
 	for (i = 0; i < r->nfindings; i++) {
 		f = &r->findings[i];
-		printf("%-4s  %-16s %s", diag_status_name(f->status),
-		    diag_check_name(f->check), f->name);
-		if (f->server[0] != '\0')
-			printf(" @ %s", f->server);
-		printf(": %s", f->evidence);
-		if (f->fix[0] != '\0')
-			printf(" -- fix: %s", f->fix);
+		printf("%-4s  %-16s ", diag_status_name(f->status),
+		    diag_check_name(f->check));
+		esc_str(stdout, f->name);
+		if (f->server[0] != '\0') {
+			fputs(" @ ", stdout);
+			esc_str(stdout, f->server);
+		}
+		fputs(": ", stdout);
+		esc_str(stdout, f->evidence);
+		if (f->fix[0] != '\0') {
+			fputs(" -- fix: ", stdout);
+			esc_str(stdout, f->fix);
+		}
 		putchar('\n');
 	}
-	printf("%s: %zu fail, %zu warn, %zu ok: %s\n", r->domain, r->nfail,
+	esc_str(stdout, r->domain);
+	printf(": %zu fail, %zu warn, %zu ok: %s\n", r->nfail,
 	    r->nwarn, r->nok, r->nfail > 0 ? "DKIM will not verify until the "
 	    "failures are fixed" : r->nwarn > 0 ? "DKIM should verify; see "
 	    "the warnings" : "no problem found");
@@ -232,7 +243,7 @@ print_json(const struct diag_report *r)
 	size_t				 i;
 
 	printf("{\"domain\":");
-	json_str(stdout, r->domain);
+	json_esc_str(stdout, r->domain);
 	printf(",\"findings\":[");
 	for (i = 0; i < r->nfindings; i++) {
 		f = &r->findings[i];
@@ -241,13 +252,13 @@ print_json(const struct diag_report *r)
 		printf(",\"status\":");
 		json_str(stdout, diag_status_name(f->status));
 		printf(",\"name\":");
-		json_str(stdout, f->name);
+		json_esc_str(stdout, f->name);
 		printf(",\"server\":");
-		json_str(stdout, f->server);
+		json_esc_str(stdout, f->server);
 		printf(",\"evidence\":");
-		json_str(stdout, f->evidence);
+		json_esc_str(stdout, f->evidence);
 		printf(",\"fix\":");
-		json_str(stdout, f->fix);
+		json_esc_str(stdout, f->fix);
 		putchar('}');
 	}
 	printf("],\"summary\":{\"fail\":%zu,\"warn\":%zu,\"ok\":%zu}}\n",

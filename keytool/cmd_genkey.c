@@ -1,7 +1,8 @@
 /*
  * cmd_genkey - dkimlens-keytool genkey: a new key pair, ready for Amazon
  * SES BYODKIM: DIR/S.private (PEM, mode 0600), DIR/S.txt (the zone-file
- * record), and the upload string on stdout
+ * record), and on stdout the record and, only with --upload-string, the
+ * upload string (the private key itself: terminals and CI logs keep it)
  */
 #include <sys/stat.h>
 
@@ -26,10 +27,12 @@ static const char usage_text[] =
     "usage: dkimlens-keytool genkey --selector S --domain D\n"
     "           [--bits 1024|2048] [--type rsa|ed25519] "
     "[--format pkcs1|pkcs8]\n"
-    "           [--out DIR] [--json]\n"
+    "           [--out DIR] [--user NAME] [--upload-string] [--json]\n"
     "Makes a key pair and writes DIR/S.private (PEM, mode 0600) and DIR/S.txt\n"
-    "(the DNS TXT record in zone-file syntax); prints the one-line upload\n"
-    "string for SES and the record.  Defaults: --type rsa --bits 2048\n"
+    "(the DNS TXT record in zone-file syntax); prints the record, and with\n"
+    "--upload-string the one-line upload string for SES (the private key).\n"
+    "--user NAME gives the key to NAME, the user that reads it\n"
+    "(dkimlens-milter's UserID).  Defaults: --type rsa --bits 2048\n"
     "--format pkcs1 (pkcs8 for ed25519) --out .  Never overwrites a file.\n"
     "SES BYODKIM takes RSA only; an ed25519 key is for dkimlens-milter.\n";
 
@@ -77,6 +80,9 @@ struct genkey {
 	enum keyfile_form	 form;
 	int			 ed;
 	int			 json;
+	int			 show_upload;	/* --upload-string */
+	const char		*user;		/* --user */
+	uid_t			 reader;
 	char			 keypath[4096];	/* DIR/S.private */
 	char			 txtpath[4096];	/* DIR/S.txt */
 };
@@ -92,6 +98,8 @@ parse_args(int argc, char **argv, struct genkey *g)
 		{ "type", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "upload-string", no_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -104,7 +112,7 @@ parse_args(int argc, char **argv, struct genkey *g)
 	g->dir = ".";
 	g->bits = 2048;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:d:b:t:f:o:jh", opts,
+	while ((ch = getopt_long(argc, argv, "s:d:b:t:f:o:u:Ujh", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's': g->sel = optarg; break;
@@ -113,6 +121,8 @@ parse_args(int argc, char **argv, struct genkey *g)
 		case 't': g->type = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'o': g->dir = optarg; break;
+		case 'u': g->user = optarg; break;
+		case 'U': g->show_upload = 1; break;
 		case 'j': g->json = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -128,6 +138,8 @@ parse_args(int argc, char **argv, struct genkey *g)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
+	if (kt_reader(g->user, &g->reader) == -1)
+		return EXIT_USAGE;
 	if (strcmp(g->type, "rsa") != 0 && strcmp(g->type, "ed25519") != 0) {
 		kt_warnx("--type: '%s' is not rsa or ed25519", g->type);
 		return EXIT_USAGE;
@@ -221,7 +233,7 @@ print_result(const struct genkey *g, const char *upload, const char *txt,
 		    "\"upload\":", g->ed ? "ED25519" : "RSA",
 		    g->ed ? 256 : g->bits,
 		    g->form == KEYFILE_FORM_PKCS1 ? "pkcs1" : "pkcs8");
-		if (upload != NULL)
+		if (upload != NULL && g->show_upload)
 			json_str(stdout, upload);
 		else
 			printf("null");
@@ -238,9 +250,13 @@ print_result(const struct genkey *g, const char *upload, const char *txt,
 		printf("private key: %s (RSA %u", g->keypath, g->bits);
 	printf(", %s PEM, mode 0600)\nDNS record: %s\n",
 	    g->form == KEYFILE_FORM_PKCS1 ? "PKCS#1" : "PKCS#8", g->txtpath);
-	if (upload != NULL)
+	if (upload != NULL && g->show_upload)
 		printf("\nupload string (paste into SES as the private key, "
 		    "one line):\n%s\n", upload);
+	else if (upload != NULL)
+		printf("\nupload string: not shown (it is the private key); "
+		    "to print it: dkimlens-keytool check %s --upload-string\n",
+		    g->keypath);
 	else
 		printf("\nno upload string: SES BYODKIM takes RSA keys only; "
 		    "this Ed25519 key signs with dkimlens-milter "
@@ -296,7 +312,15 @@ cmd_genkey(int argc, char **argv)
 		unlink(g.keypath);
 		goto done;
 	}
-	if (keyfile_secure(g.keypath, &err) == -1)
+	if (g.user != NULL && fchownat(AT_FDCWD, g.keypath, g.reader,
+	    (gid_t)-1, AT_SYMLINK_NOFOLLOW) == -1) {
+		kt_warnx("%s: chown %s: %s", g.keypath, g.user,
+		    strerror(errno));
+		unlink(g.keypath);
+		unlink(g.txtpath);
+		goto done;
+	}
+	if (keyfile_secure(g.keypath, g.reader, &err) == -1)
 		kt_warnx("warning: %s", err.msg);
 	print_result(&g, upload, txt, zone);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;

@@ -83,8 +83,8 @@ cmd_record(int argc, char **argv)
 	struct errbuf		 err;
 	EVP_PKEY		*pkey = NULL;
 	const char		*path, *sel = NULL, *dom = NULL;
-	char			*data = NULL, *pub = NULL, *txt = NULL;
-	char			*zone = NULL;
+	unsigned char		*data = NULL;
+	char			*pub = NULL, *txt = NULL, *zone = NULL;
 	size_t			 len = 0;
 	int			 ch, mode = 0, rc = EXIT_USAGE;
 
@@ -138,10 +138,17 @@ cmd_record(int argc, char **argv)
 			kt_warnx("selector \"%s\" is valid DKIM but SES "
 			    "rejects it: %s", sel, sr.detail);
 	}
-	if ((data = read_input(path, KEYFILE_MAX_BYTES, &len)) == NULL)
+	/* a named file is read as every key file is (lib/keyfile.h) */
+	if (strcmp(path, "-") == 0) {
+		if ((data = (unsigned char *)read_input(path,
+		    KEYFILE_MAX_BYTES, &len)) == NULL)
+			return EXIT_USAGE;
+	} else if (keyfile_read(path, 0, NULL, &data, &len, &err) == -1) {
+		kt_warnx("%s", err.msg);
 		return EXIT_USAGE;
+	}
 	if (keyfile_parse_public(strcmp(path, "-") == 0 ? "stdin" : path,
-	    (unsigned char *)data, len, &pkey, &err) == -1) {
+	    data, len, &pkey, &err) == -1) {
 		kt_warnx("%s", err.msg);
 		kt_warnx("'dkimlens-keytool check %s' explains what is wrong",
 		    path);
@@ -163,9 +170,6 @@ done:
 	free(txt);
 	free(pub);
 	EVP_PKEY_free(pkey);
-	if (data != NULL) {
-		OPENSSL_cleanse(data, len);
-		free(data);
-	}
+	keyfile_data_free(data, len);
 	return rc;
 }

@@ -2,10 +2,14 @@
  * output - text and JSON output helpers shared by the keytool subcommands
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "lib/keyfile.h"
 
 #include "keytool/output.h"
 
@@ -41,6 +45,64 @@ json_str(FILE *fp, const char *s)
 		}
 	}
 	fputc('"', fp);
+}
+
+/* odd - a byte that esc_str writes as \xNN */
+static int
+odd(unsigned char c)
+{
+	return c < 0x20 || c > 0x7e;
+}
+
+/* esc_str - s with odd bytes as \xNN */
+void
+esc_str(FILE *fp, const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++)
+		if (odd(*p))
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+}
+
+/* json_esc_str - a JSON string of esc_str's text */
+void
+json_esc_str(FILE *fp, const char *s)
+{
+	const unsigned char	*p;
+
+	fputc('"', fp);
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++)
+		if (odd(*p))
+			fprintf(fp, "\\\\x%02x", *p);
+		else if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else
+			fputc(*p, fp);
+	fputc('"', fp);
+}
+
+/* kt_reader - --user, the invoking user, or (root) the key's owner */
+int
+kt_reader(const char *user, uid_t *reader_out)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[2048];
+
+	if (user == NULL) {
+		*reader_out = geteuid() != 0 ? geteuid() :
+		    KEYFILE_READER_OWNER;
+		return 0;
+	}
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL) {
+		kt_warnx("--user: no user '%s'", user);
+		return -1;
+	}
+	*reader_out = pw.pw_uid;
+	return 0;
 }
 
 /* kt_warnx - a diagnostic on stderr */

@@ -22,6 +22,8 @@
 #ifndef DKIMLENS_KEYFILE_H
 #define DKIMLENS_KEYFILE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include <openssl/evp.h>
@@ -35,14 +37,69 @@
 #define KEYFILE_TXT_STRING_MAX	255	/* RFC 1035 3.3: one character-string */
 
 /*
+ * Key file input.  Every key file is read through keyfile_read(): opened
+ * once with O_NOFOLLOW|O_NONBLOCK, so a symbolic link as the key's own
+ * name is refused ("is a symbolic link; point KeyFile at the file
+ * itself") and a FIFO never blocks; only a regular file is accepted (a
+ * FIFO, device, directory or socket is refused, naming what it is); the
+ * checks below run on that descriptor and the data is read from it.
+ *
+ * The rule for a private key (keyfile_secure, keyfile_load_signing, the
+ * file-permissions finding of keyfile_check_file), one for the milter and
+ * keytool: the key is owned by root or by its reader, the user that will
+ * read it (the milter's UserID; keytool's invoking user or --user), and
+ * no group or other bits are set; when the reader is not root, a key
+ * owned by root is refused too, since the reader cannot open it; each
+ * directory on the path as written (and, through a symbolic link in the
+ * middle of the path, each directory where the link lives and where it
+ * leads) is owned by root or the reader and is not writable by group or
+ * others unless it has the sticky bit.  A refusal names the path, the
+ * owner and mode found, and the command that fixes it.
+ */
+#define KEYFILE_READER_OWNER	((uid_t)-1)	/* reader: the key's owner,
+						 * for root's keytool when no
+						 * --user names the reader */
+
+/* What the rule found about a key file. */
+struct keyfile_perm {
+	int	 ok;				/* 1 when the rule holds */
+	char	 what[KEYFILE_DETAIL_MAX];	/* path, owner, mode, danger */
+	char	 fix[KEYFILE_FIX_MAX];		/* the command */
+};
+
+/*
+ * keyfile_read - the whole key file, read as described above; at most
+ * KEYFILE_MAX_BYTES.  When perm_out is not NULL the rule is applied for
+ * reader (a uid, or KEYFILE_READER_OWNER) and its verdict left there; a
+ * broken rule does not make the read fail.  0 with *data_out owned (free
+ * with keyfile_data_free), or -1 with err naming the file and why.
+ */
+int	keyfile_read(const char *path, uid_t reader,
+	    struct keyfile_perm *perm_out, unsigned char **data_out,
+	    size_t *len_out, struct errbuf *err)
+	    __attribute__((warn_unused_result));
+
+/* keyfile_data_free - cleanse and free keyfile_read's data; NULL allowed */
+void	keyfile_data_free(unsigned char *data, size_t len);
+
+/*
  * keyfile_load_private - load a private key (RSA or Ed25519) from path in
- * any accepted form.  0 with *pkey_out owned (EVP_PKEY_free), or -1 with
- * err naming the file and the problem.  SES-only rules (RSA size, Ed25519)
- * are not applied here; an RSA key whose numbers do not belong together is
- * refused.
+ * any accepted form, read with keyfile_read() (the rule not applied).  0
+ * with *pkey_out owned (EVP_PKEY_free), or -1 with err naming the file
+ * and the problem.  SES-only rules (RSA size, Ed25519) are not applied
+ * here; an RSA key whose numbers do not belong together is refused.
  */
 int	keyfile_load_private(const char *path, EVP_PKEY **pkey_out,
 	    struct errbuf *err) __attribute__((warn_unused_result));
+
+/*
+ * keyfile_load_signing - as keyfile_load_private, and a key that breaks
+ * the rule for reader is refused: -1 with err "what; fix: command".  The
+ * milter's key loader: the rule and the data come from one open.
+ */
+int	keyfile_load_signing(const char *path, uid_t reader,
+	    EVP_PKEY **pkey_out, struct errbuf *err)
+	    __attribute__((warn_unused_result));
 
 /*
  * keyfile_parse_private - as keyfile_load_private, from memory; name is
@@ -65,13 +122,12 @@ int	keyfile_parse_public(const char *name, const unsigned char *data,
 	    __attribute__((warn_unused_result));
 
 /*
- * keyfile_secure - check that path is not readable by group or others and
- * that neither it nor a directory above it can be replaced by another user
- * (writable by group/others without the sticky bit, or owned by someone
- * other than root or the current user).  0 when secure; -1 with err giving
- * the path, the owner and mode found, and the command that fixes it.
+ * keyfile_secure - apply the rule for reader to path (opened as
+ * keyfile_read does, not read).  0 when it holds; -1 with err giving the
+ * path, the owner and mode found, and the command that fixes it, or why
+ * the file could not be opened.
  */
-int	keyfile_secure(const char *path, struct errbuf *err);
+int	keyfile_secure(const char *path, uid_t reader, struct errbuf *err);
 
 /*
  * keyfile_public_b64 - the base64 p= value of a key's public half
@@ -209,12 +265,14 @@ int	keyfile_check(const char *name, const unsigned char *data, size_t len,
 	    __attribute__((warn_unused_result));
 
 /*
- * keyfile_check_file - read path and keyfile_check() it, adding a
- * file-permissions finding when keyfile_secure() fails.  -1 with err set
- * when the file cannot be read.
+ * keyfile_check_file - read path with keyfile_read() and keyfile_check()
+ * it, adding a file-permissions finding when the rule for reader fails.
+ * -1 with err set when the file cannot be opened or read (a symbolic
+ * link, a FIFO, a device...).
  */
-int	keyfile_check_file(const char *path, struct keyfile_report **out,
-	    struct errbuf *err) __attribute__((warn_unused_result));
+int	keyfile_check_file(const char *path, uid_t reader,
+	    struct keyfile_report **out, struct errbuf *err)
+	    __attribute__((warn_unused_result));
 
 /* keyfile_report_free - NULL allowed; cleanses the upload string */
 void	keyfile_report_free(struct keyfile_report *r);

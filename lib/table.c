@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -182,7 +183,8 @@ key_alg(EVP_PKEY *pkey, char *why, size_t whylen)
 }
 
 /*
- * load_key - a key from a file (checked with keyfile_secure first) or
+ * load_key - a key from a file (keyfile_load_signing: one open, the rule
+ * for the effective user applied on it) or
  * inline base64; where prefixes every message.  The key stays owned by
  * t->keys; *alg_out is its algorithm.
  */
@@ -206,9 +208,9 @@ load_key(struct table *t, const char *path, const char *inline_b64,
 		}
 	if (pkey == NULL) {
 		if (path != NULL) {
-			if (keyfile_secure(path, &e) == -1)
-				return errbuf_set(err, "%s: %s", where, e.msg);
-			if (keyfile_load_private(path, &pkey, &e) == -1)
+			/* read as the process reads keys: UserID */
+			if (keyfile_load_signing(path, geteuid(), &pkey, &e)
+			    == -1)
 				return errbuf_set(err, "%s: %s", where, e.msg);
 		} else if (keyfile_parse_private(where, (const unsigned char *)
 		    inline_b64, strlen(inline_b64), &pkey, &e) == -1)

@@ -25,8 +25,9 @@
  * Each key signs with its own algorithm: rsa-sha256 for RSA (1024 bits
  * or more, RFC 8301), ed25519-sha256 for Ed25519 (RFC 8463); when
  * SignatureAlgorithm is set, a key of another algorithm is an error.
- * Every key file is checked with keyfile_secure() before it is read:
- * a key others can read or replace is refused with the fixing command.
+ * Every key file is read with keyfile_load_signing() for the effective
+ * user (the milter's UserID): a symbolic link, a FIFO or device, or a key
+ * others can read or replace is refused with the fixing command.
  *
  * Errors name the file and line: "key.table:3: ...", or the config line
  * for KeyFile.  Owns: the entries and the keys (EVP_PKEY); a match

@@ -265,7 +265,7 @@ pub_b64() { openssl pkey -in "$1" -pubout -outform DER 2>/dev/null |
 
 for f in r2048.p1.pem r2048.p8.pem r1024.p1.pem r2048.p1.der r2048.p8.der \
     r2048.p1.b64 r2048.p8.b64line crlf.pem bom.pem; do
-	out=$("$KEYTOOL" check "$f" $S 2>/dev/null)
+	out=$("$KEYTOOL" check --upload-string "$f" $S 2>/dev/null)
 	up=$(field "upload string")
 	zone=$(field "DNS record")
 	txt=$(field "TXT value")
@@ -342,7 +342,7 @@ assert names == [(\"bom\", \"warning\"), (\"crlf\", \"warning\"),
 assert j[\"bits\"] == 3072 and j[\"key_type\"] == \"RSA\", j
 assert all(p[\"fix\"] for p in j[\"problems\"]), j
 "'
-out=$("$KEYTOOL" check --json r2048.p8.der $S 2>/dev/null)
+out=$("$KEYTOOL" check --json --upload-string r2048.p8.der $S 2>/dev/null)
 assert "check --json: a valid key has its upload, txt and zone" \
     eval 'printf "%s" "$out" | $PY -c "
 import json, sys
@@ -408,7 +408,7 @@ assert "selector without S: exit 2" [ "$(kt_rc selector)" = 2 ]
 # --- genkey -----------------------------------------------------------------
 mkdir keys
 out=$("$KEYTOOL" genkey --selector s2024 --domain example.com --out keys \
-    2>"$t/stderr")
+    --upload-string 2>"$t/stderr")
 rc=$?
 assert "genkey rsa: exit 0" [ "$rc" = 0 ]
 assert "genkey rsa: keys/s2024.private is mode 0600" \
@@ -425,7 +425,7 @@ assert "genkey rsa: the upload string is the key file's DER" \
     eval '[ -n "$up" ] &&
     [ "$up" = "$(sed "1d;\$d" keys/s2024.private | tr -d "\n")" ]'
 out2=$("$KEYTOOL" check keys/s2024.private --selector s2024 \
-    --domain example.com 2>/dev/null)
+    --domain example.com --upload-string 2>/dev/null)
 rc=$?
 assert "genkey rsa: check accepts the new key, same record and upload" \
     eval '[ $rc = 0 ] && [ "$(out=$out2 field "DNS record")" = "$zone" ] &&
@@ -498,6 +498,8 @@ assert "record of corrupt data: exit 1, says corrupt-der" \
 assert "record of a missing file: exit 2" [ "$(kt_rc record nosuch.pem)" = 2 ]
 assert "record --selector without --domain: exit 2" \
     [ "$(kt_rc record pub.spki.pem --selector s1)" = 2 ]
+
+. "$top/tests/keytool/hostile.sh"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

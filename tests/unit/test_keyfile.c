@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -520,8 +521,8 @@ test_files(void **state)
 	assert_int_equal(keyfile_load_private(path, &k, &err), 0);
 	assert_int_equal(EVP_PKEY_eq(k, rsa1024), 1);
 	EVP_PKEY_free(k);
-	assert_int_equal(keyfile_secure(path, &err), 0);
-	assert_int_equal(keyfile_check_file(path, &r, &err), 0);
+	assert_int_equal(keyfile_secure(path, geteuid(), &err), 0);
+	assert_int_equal(keyfile_check_file(path, geteuid(), &r, &err), 0);
 	assert_true(keyfile_report_valid(r));
 	assert_false(keyfile_report_has(r, KEYFILE_PROB_FILE_PERMISSIONS));
 	up = keyfile_upload_b64(rsa1024, KEYFILE_FORM_PKCS8, &err);
@@ -531,21 +532,252 @@ test_files(void **state)
 	keyfile_report_free(r);
 
 	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(keyfile_secure(path, &err), -1);
+	assert_int_equal(keyfile_secure(path, geteuid(), &err), -1);
 	assert_non_null(strstr(err.msg, "mode 0644"));
 	assert_non_null(strstr(err.msg, "fix: chmod 600 "));
-	assert_int_equal(keyfile_check_file(path, &r, &err), 0);
+	assert_int_equal(keyfile_load_signing(path, geteuid(), &k, &err), -1);
+	assert_null(k);
+	assert_non_null(strstr(err.msg, "fix: chmod 600 "));
+	assert_int_equal(keyfile_check_file(path, geteuid(), &r, &err), 0);
 	assert_true(keyfile_report_valid(r));	/* a warning only */
 	assert_true(keyfile_report_has(r, KEYFILE_PROB_FILE_PERMISSIONS));
 	keyfile_report_free(r);
 	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(chmod(dir, 0777), 0);
-	assert_int_equal(keyfile_secure(path, &err), -1);
+	assert_int_equal(keyfile_secure(path, geteuid(), &err), -1);
 	assert_non_null(strstr(err.msg, "fix: chmod go-w "));
 	assert_int_equal(chmod(dir, 0700), 0);
 	assert_int_equal(keyfile_load_private("/nonexistent/k", &k, &err), -1);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);
+}
+
+/* tmpkey - a new directory (mode 0700) holding k.pem, rsa1024, mode 0600 */
+static void
+tmpkey(char *dir, size_t dirlen, char *path, size_t pathlen)
+{
+	struct errbuf	 err;
+
+	snprintf(dir, dirlen, "/tmp/test_keyfile.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, pathlen, "%s/k.pem", dir);
+	assert_int_equal(keyfile_write_private(path, rsa1024,
+	    KEYFILE_FORM_PKCS1, &err), 0);
+}
+
+/* elapsed_ms - since t0 */
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * A key file is a regular file: a FIFO is refused at once (it used to
+ * block the open for good), a device, directory or socket by name, and a
+ * symbolic link as the key's own name is never followed.
+ */
+static void
+test_read_refuses_what_is_not_a_regular_file(void **state)
+{
+	char		 dir[64], path[96], fifo[96], link[96], zero[96];
+	struct errbuf	 err;
+	struct timespec	 t0;
+	struct keyfile_report *r = NULL;
+	unsigned char	*data = NULL;
+	size_t		 len = 0;
+	EVP_PKEY	*k = NULL;
+
+	(void)state;
+	tmpkey(dir, sizeof(dir), path, sizeof(path));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.pem", dir);
+	snprintf(link, sizeof(link), "%s/link.pem", dir);
+	snprintf(zero, sizeof(zero), "%s/zero.pem", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink("k.pem", link), 0);
+	assert_int_equal(symlink("/dev/zero", zero), 0);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(keyfile_load_private(fifo, &k, &err), -1);
+	assert_non_null(strstr(err.msg, "is a FIFO (named pipe), not a "
+	    "regular file"));
+	assert_int_equal(keyfile_check_file(fifo, geteuid(), &r, &err), -1);
+	assert_null(r);
+	assert_int_equal(keyfile_secure(fifo, geteuid(), &err), -1);
+	assert_non_null(strstr(err.msg, "is a FIFO"));
+	assert_true(elapsed_ms(&t0) < 2000);
+
+	assert_int_equal(keyfile_read(link, geteuid(), NULL, &data, &len,
+	    &err), -1);
+	assert_null(data);
+	assert_non_null(strstr(err.msg, "link.pem: is a symbolic link to "
+	    "k.pem"));
+	assert_non_null(strstr(err.msg, "at the file itself"));
+	assert_int_equal(keyfile_load_signing(zero, geteuid(), &k, &err), -1);
+	assert_non_null(strstr(err.msg, "is a symbolic link to /dev/zero"));
+	assert_null(strstr(err.msg, "chmod"));
+	assert_int_equal(keyfile_load_private("/dev/null", &k, &err), -1);
+	assert_non_null(strstr(err.msg, "is a character device"));
+	assert_int_equal(keyfile_load_private(dir, &k, &err), -1);
+	assert_non_null(strstr(err.msg, "is a directory"));
+	assert_null(k);
+
+	/* the key itself reads, and its data is the key */
+	assert_int_equal(keyfile_load_signing(path, geteuid(), &k, &err), 0);
+	assert_int_equal(EVP_PKEY_eq(k, rsa1024), 1);
+	EVP_PKEY_free(k);
+	unlink(zero);
+	unlink(link);
+	unlink(fifo);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * The directories are checked along the path as written: a symbolic link
+ * to a safe directory, placed in a group-writable one, makes the key
+ * replaceable, though the link's target alone is fine.
+ */
+static void
+test_rule_checks_the_directory_holding_a_link(void **state)
+{
+	char		 dir[64], path[96], gw[96], via[160], real[96];
+	struct errbuf	 err;
+	struct keyfile_perm perm;
+	unsigned char	*data = NULL;
+	size_t		 len = 0;
+
+	(void)state;
+	tmpkey(dir, sizeof(dir), path, sizeof(path));
+	snprintf(real, sizeof(real), "%s/safe", dir);
+	assert_int_equal(mkdir(real, 0700), 0);
+	snprintf(real, sizeof(real), "%s/safe/k.pem", dir);
+	assert_int_equal(rename(path, real), 0);
+	snprintf(gw, sizeof(gw), "%s/gw", dir);
+	assert_int_equal(mkdir(gw, 0700), 0);
+	assert_int_equal(chmod(gw, 0775), 0);
+	snprintf(via, sizeof(via), "%s/gw/link", dir);
+	assert_int_equal(symlink("../safe", via), 0);
+	snprintf(via, sizeof(via), "%s/gw/link/k.pem", dir);
+
+	assert_int_equal(keyfile_secure(real, geteuid(), &err), 0);
+	assert_int_equal(keyfile_secure(via, geteuid(), &err), -1);
+	assert_non_null(strstr(err.msg, "/gw: mode 0775"));
+	assert_non_null(strstr(err.msg, "fix: chmod go-w "));
+	/* keyfile_read still reads it; the verdict is in perm */
+	assert_int_equal(keyfile_read(via, geteuid(), &perm, &data, &len,
+	    &err), 0);
+	assert_false(perm.ok);
+	assert_non_null(strstr(perm.fix, "chmod go-w "));
+	assert_true(len > 0);
+	keyfile_data_free(data, len);
+	assert_int_equal(chmod(gw, 0755), 0);
+	assert_int_equal(keyfile_secure(via, geteuid(), &err), 0);
+
+	snprintf(via, sizeof(via), "%s/gw/link", dir);
+	unlink(via);
+	rmdir(gw);
+	unlink(real);
+	snprintf(real, sizeof(real), "%s/safe", dir);
+	rmdir(real);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * One ownership rule for the milter and keytool: owned by root or by the
+ * reader.  The README's setup (a key owned by the milter's UserID, mode
+ * 0600, in a 0700 directory of UserID) passes for that reader and for
+ * root's keytool without --user (KEYFILE_READER_OWNER); judged for root
+ * it is replaceable by its owner, and a root-owned key is refused for a
+ * reader that could not open it.  Needs root to give files away.
+ */
+static void
+test_rule_owner_is_root_or_the_reader(void **state)
+{
+	const uid_t	 nobody = 65534, other = 1;
+	char		 dir[64], path[96];
+	struct errbuf	 err;
+
+	(void)state;
+	assert_int_equal(geteuid(), 0);
+	tmpkey(dir, sizeof(dir), path, sizeof(path));
+	assert_int_equal(chown(dir, nobody, (gid_t)-1), 0);
+	assert_int_equal(chown(path, nobody, (gid_t)-1), 0);
+
+	assert_int_equal(keyfile_secure(path, nobody, &err), 0);
+	assert_int_equal(keyfile_secure(path, KEYFILE_READER_OWNER, &err), 0);
+	assert_int_equal(keyfile_secure(path, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "owned by neither root nor root"));
+	assert_non_null(strstr(err.msg, "fix: chown root "));
+
+	/* the advice the old keytool gave: a key its reader cannot open */
+	assert_int_equal(chown(path, 0, (gid_t)-1), 0);
+	assert_int_equal(keyfile_secure(path, nobody, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot read it"));
+	assert_non_null(strstr(err.msg, "fix: chown nobody "));
+
+	/* a third user's key or directory: the fix names the reader */
+	assert_int_equal(chown(path, other, (gid_t)-1), 0);
+	assert_int_equal(keyfile_secure(path, nobody, &err), -1);
+	assert_non_null(strstr(err.msg, "owned by neither root nor nobody"));
+	assert_non_null(strstr(err.msg, "fix: chown nobody "));
+	assert_int_equal(chown(path, nobody, (gid_t)-1), 0);
+	assert_int_equal(chown(dir, other, (gid_t)-1), 0);
+	assert_int_equal(keyfile_secure(path, nobody, &err), -1);
+	assert_non_null(strstr(err.msg, "directory "));
+	assert_non_null(strstr(err.msg, "fix: chown nobody "));
+	assert_int_equal(keyfile_secure(path, KEYFILE_READER_OWNER, &err), -1);
+
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * No private key byte in any finding: with an END line inside a key,
+ * the rest of the key is "text after the END line", named by line.
+ */
+static void
+test_findings_never_quote_key_material(void **state)
+{
+	struct blob	 pem, head, bad;
+	struct keyfile_report *r;
+	struct errbuf	 err;
+	char		 frag[13];
+	size_t		 i, j, cut = 0, lines = 0;
+
+	(void)state;
+	pem = encode(rsa1024, EVP_PKEY_KEYPAIR, "PEM", "type-specific", NULL);
+	for (i = 0; i < pem.len && lines < 5; i++)
+		if (pem.p[i] == '\n' && ++lines == 5)
+			cut = i + 1;
+	head = cat(pem.p, cut, "-----END RSA PRIVATE KEY-----\n", 30);
+	bad = cat(head.p, head.len, pem.p + cut, pem.len - cut);
+	free(head.p);
+	assert_int_equal(keyfile_check("k.pem", bad.p, bad.len, &r, &err), 0);
+	assert_true(keyfile_report_has(r, KEYFILE_PROB_TRAILING_JUNK));
+	for (i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].problem == KEYFILE_PROB_TRAILING_JUNK)
+			assert_non_null(strstr(r->findings[i].detail,
+			    "line 7: "));
+		/* every 12-character piece of every key line */
+		for (j = cut; j + 12 <= pem.len; j++) {
+			if (memchr(pem.p + j, '\n', 12) != NULL ||
+			    memchr(pem.p + j, '-', 12) != NULL ||
+			    memchr(pem.p + j, ' ', 12) != NULL)
+				continue;
+			memcpy(frag, pem.p + j, 12);
+			frag[12] = '\0';
+			assert_null(strstr(r->findings[i].detail, frag));
+			assert_null(strstr(r->findings[i].fix, frag));
+		}
+	}
+	keyfile_report_free(r);
+	free(bad.p);
+	blob_free(&pem);
 }
 
 /* The names are an interface: output and tests use them. */
@@ -584,6 +816,10 @@ main(void)
 		cmocka_unit_test(test_public_forms),
 		cmocka_unit_test(test_zone_record_splits_at_255),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_read_refuses_what_is_not_a_regular_file),
+		cmocka_unit_test(test_rule_checks_the_directory_holding_a_link),
+		cmocka_unit_test(test_rule_owner_is_root_or_the_reader),
+		cmocka_unit_test(test_findings_never_quote_key_material),
 		cmocka_unit_test(test_problem_names_are_stable),
 	};
 
