@@ -5,6 +5,7 @@
 #
 #   sh tests/deb/run.sh            (from the repository top, as root)
 #
+# 0. make install / uninstall with PREFIX, SYSCONFDIR, DESTDIR.
 # 1. `make deb`, lintian (no errors); its version is --version's.
 # 2. apt-get install ./build/dkimlens_*.deb: files, owners and modes, the
 #    conffiles, the dkimlens user, the enabled unit; dkimlens-milter -n
@@ -180,6 +181,28 @@ chown postfix "$T/pf/data"
 # a package left by an interrupted run goes first
 known && { apt-get purge -y -q dkimlens >/dev/null 2>&1 ||
     dpkg -P dkimlens >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- make install
+
+# A plain build, then install with another SYSCONFDIR: what embeds the
+# path is rebuilt (in a build tree of our own, B=, not the developer's).
+b=$T/b inst=$T/inst
+(cd "$top" && nice make -j1 B="$b" all) >"$T/make.out" 2>&1 ||
+    { diag <"$T/make.out"; bail "make B=DIR all"; }
+(cd "$top" && make B="$b" PREFIX=/usr SYSCONFDIR=/etc DESTDIR="$inst" \
+    install) >"$T/install-src.out" 2>&1
+check "make install PREFIX=/usr SYSCONFDIR=/etc DESTDIR=DIR after a plain make: the milter's default file is /etc/dkimlens/dkimlens.conf" \
+    eval '"$inst/usr/sbin/dkimlens-milter" --help | grep -q "default /etc/dkimlens/dkimlens.conf"'
+check "make install writes the unit with /usr/sbin and /etc" eval \
+    'grep -qx "ExecStart=/usr/sbin/dkimlens-milter -f -c /etc/dkimlens/dkimlens.conf" "$inst/usr/lib/systemd/system/dkimlens.service"'
+check "make install: keytool, man pages, samples" eval \
+    '[ -x "$inst/usr/bin/dkimlens-keytool" ] && [ -f "$inst/usr/share/man/man5/dkimlens.conf.5" ] && [ -f "$inst/etc/dkimlens/key.table.sample" ]'
+: >"$inst/etc/dkimlens/dkimlens.conf"
+(cd "$top" && make B="$b" PREFIX=/usr SYSCONFDIR=/etc DESTDIR="$inst" \
+    uninstall) >"$T/uninstall.out" 2>&1
+check "make uninstall removes every file install wrote, and keeps the admin's dkimlens.conf" \
+    test "$(find "$inst" -type f)" = "$inst/etc/dkimlens/dkimlens.conf"
+rm -rf "$b" "$inst"
 
 # ---------------------------------------------------------------- build
 
