@@ -4,7 +4,9 @@
 #   make check      install missing packages, build, run every suite (plus ASan/UBSan)
 #   make run        build and run the milter in the foreground with conf/dkimlens.conf
 #   make bench      milter-protocol load benchmark against OpenDKIM
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local SYSCONFDIR=$(PREFIX)/etc DESTDIR=
+#   make uninstall  the same variables: removes what install installed
+#   make deb        build/dkimlens_VERSION_ARCH.deb (debhelper, from debian/)
 #   make SAN=1      sanitizer build in build-san/
 
 PREFIX ?= /usr/local
@@ -12,7 +14,10 @@ BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
+VERSION := $(shell sed -n 's/^.define DKIMLENS_VERSION[^"]*"\([^"]*\)".*/\1/p' \
+	lib/version.h)
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -129,19 +134,33 @@ check: deps
 	sh tests/run.sh
 
 # run: the sample configuration and tables, unchanged, with example keys
-# made on first use in $(B)/run/keys (mode 600 in a 700 directory).
+# made on first use in $(B)/run/keys (mode 600 in a 700 directory) under
+# the names the README's genkey gives them.
 run: deps all
 	@mkdir -p $(B)/run/keys && chmod 700 $(B)/run/keys
 	cp conf/dkimlens.conf conf/key.table conf/signing.table $(B)/run/
-	@[ -f $(B)/run/keys/example.com.rsa.pem ] || (umask 077 && openssl \
-	    genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-	    -out $(B)/run/keys/example.com.rsa.pem)
-	@[ -f $(B)/run/keys/example.com.ed25519.pem ] || (umask 077 && \
-	    openssl genpkey -quiet -algorithm ED25519 \
-	    -out $(B)/run/keys/example.com.ed25519.pem)
+	@[ -f $(B)/run/keys/rsa2024.private ] || $(KEYTOOL) genkey \
+	    --selector rsa2024 --domain example.com --out $(B)/run/keys \
+	    >/dev/null
+	@[ -f $(B)/run/keys/ed2024.private ] || $(KEYTOOL) genkey \
+	    --type ed25519 --selector ed2024 --domain example.com \
+	    --out $(B)/run/keys >/dev/null
 	$(MILTER) -f -c $(B)/run/dkimlens.conf
 
+# What embeds the installation paths is rebuilt when they change: the
+# stamp holds them and is rewritten only when they differ.
+PATHS_STAMP := $(B)/paths.stamp
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(B)
+	@echo 'SYSCONFDIR=$(SYSCONFDIR) SBINDIR=$(SBINDIR)' | \
+	    cmp -s - $@ 2>/dev/null || \
+	    echo 'SYSCONFDIR=$(SYSCONFDIR) SBINDIR=$(SBINDIR)' >$@
 $(B)/milter/main.o: ALL_CPPFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
+$(B)/milter/main.o: $(PATHS_STAMP)
+
+$(B)/dkimlens.service: contrib/dkimlens.service $(PATHS_STAMP)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    contrib/dkimlens.service >$@
 
 bench: deps all $(BENCH_BIN)
 	BENCH_BUILD=$(B) sh tests/bench/run.sh
@@ -152,10 +171,11 @@ fuzz:
 	    -Wno-unknown-warning-option' all
 	sh tests/fuzz/libfuzzer.sh
 
-install: all
+install: all $(B)/dkimlens.service
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/dkimlens
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/dkimlens \
+	    $(DESTDIR)$(UNITDIR)
 	install -m 755 $(KEYTOOL) $(DESTDIR)$(BINDIR)/dkimlens-keytool
 	install -m 755 $(MILTER) $(DESTDIR)$(SBINDIR)/dkimlens-milter
 	for m in man/*.[158]; do \
@@ -164,11 +184,43 @@ install: all
 	for f in conf/*; do \
 	    install -m 644 "$$f" $(DESTDIR)$(SYSCONFDIR)/dkimlens/$$(basename \
 	    "$$f").sample; done
+	install -m 644 $(B)/dkimlens.service $(DESTDIR)$(UNITDIR)/
+
+# uninstall: what install wrote; your dkimlens.conf, tables and keys stay
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dkimlens-keytool \
+	    $(DESTDIR)$(SBINDIR)/dkimlens-milter \
+	    $(DESTDIR)$(UNITDIR)/dkimlens.service
+	for m in man/*.[158]; do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename "$$m"); done
+	for f in conf/*; do \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/dkimlens/$$(basename "$$f").sample; \
+	    done
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/dkimlens 2>/dev/null
+
+# deb: the Debian package, built by dpkg-buildpackage (debhelper) in a
+# copy of the tree under build/deb, niced and with one job; the version
+# in debian/changelog must be lib/version.h's.
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "make deb: debian/changelog says $$v, lib/version.h" \
+	    "$(VERSION)" >&2; exit 1; }
+	rm -rf build/deb
+	mkdir -p build/deb/dkimlens-$(VERSION)
+	tar -cf - --exclude=./build --exclude='./build-*' --exclude=./.git \
+	    --exclude=./.ci . | tar -xf - -C build/deb/dkimlens-$(VERSION)
+	cd build/deb/dkimlens-$(VERSION) && \
+	    nice dpkg-buildpackage -b -us -uc -j1 >../build.log 2>&1 || \
+	    { tail -40 ../build.log >&2; exit 1; }
+	cp build/deb/dkimlens_$(VERSION)_$(DEB_ARCH).deb build/
+	@echo "build/dkimlens_$(VERSION)_$(DEB_ARCH).deb"
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check run bench fuzz install clean
+.PHONY: all tests deps check run bench fuzz install uninstall deb clean \
+	FORCE
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/version.h"
 
 #include "keytool/cmds.h"
 
@@ -32,7 +33,8 @@ usage(FILE *fp)
 		fprintf(fp, "  %-9s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(fp, "\n'dkimlens-keytool COMMAND --help' for a command's "
-	    "options; see dkimlens-keytool(1).\n");
+	    "options; see dkimlens-keytool(1).\n"
+	    "'dkimlens-keytool --version' (-V) for the version.\n");
 }
 
 static void
@@ -46,6 +48,7 @@ int
 main(int argc, char **argv)
 {
 	size_t	 i;
+	char	 vbuf[256];
 
 	log_set_sink(stderr_sink, LOG_LEVEL_WARNING);
 	if (argc < 2) {
@@ -55,6 +58,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("%s\n", version_line("dkimlens-keytool", vbuf,
+		    sizeof(vbuf)));
 		return EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -1472,6 +1472,13 @@ fail:
 	return -1;
 }
 
+/* dns_ldns_version - ldns' own run-time version */
+const char *
+dns_ldns_version(void)
+{
+	return ldns_version();
+}
+
 /* dns_status_name - the status as a word for messages */
 const char *
 dns_status_name(enum dns_status status)

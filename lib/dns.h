@@ -139,6 +139,9 @@ void	dns_answer_free(struct dns_answer *answer);
 /* dns_status_name - "NOERROR", "NXDOMAIN", "NODATA", "SERVFAIL", ... */
 const char *dns_status_name(enum dns_status status);
 
+/* dns_ldns_version - the version of the ldns library in use, "1.8.3" */
+const char *dns_ldns_version(void);
+
 /* dns_type_name - "TXT", "CNAME", ... */
 const char *dns_type_name(enum dns_type type);
 

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -379,16 +380,20 @@ startup_state(struct privsep *ps, struct errbuf *err)
 	return st;
 }
 
-/* usage - the synopsis, exit 64 */
+/* usage - the synopsis: on stdout and exit 0 for -h, else stderr and 64 */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: %s [-fnv] [-c config]\n"
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: %s [-fnvV] [-c config]\n"
 	    "  -c FILE  configuration (default %s)\n"
 	    "  -f       stay in the foreground, log to stderr too\n"
 	    "  -n       check the configuration and keys, then exit\n"
-	    "  -v       log debug trace\n", MILTER_NAME, DEFAULT_CONF);
-	exit(EX_USAGE_);
+	    "  -v       log debug trace\n"
+	    "  -V, --version  print the version and the OpenSSL and ldns "
+	    "versions\n"
+	    "  -h, --help     this text\n", MILTER_NAME, DEFAULT_CONF);
+	exit(status == 0 ? 0 : EX_USAGE_);
 }
 
 /*
@@ -528,6 +533,12 @@ stop_wait(void)
 		nanosleep(&ts, NULL);
 }
 
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
@@ -538,8 +549,10 @@ main(int argc, char *argv[])
 	pthread_t	 tid;
 	int		 ch, check = 0, foreground = 0, readyfd = -1, rc;
 	const char	*sock;
+	char		 vbuf[256];
 
-	while ((ch = getopt(argc, argv, "c:fnvh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fnvhV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			conf_file = optarg;
@@ -553,12 +566,19 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose = 1;
 			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("%s\n", version_line(MILTER_NAME, vbuf,
+			    sizeof(vbuf)));
+			return 0;
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(1);
 	conf_abs = realpath(conf_file, NULL);
 	/*
 	 * SIGHUP, SIGTERM and SIGINT are blocked before any thread exists,

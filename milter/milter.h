@@ -26,9 +26,10 @@
 #include "lib/lookup.h"
 #include "lib/netlist.h"
 #include "lib/table.h"
+#include "lib/version.h"
 
 #define MILTER_NAME	"dkimlens-milter"
-#define MILTER_VERSION	"0.1"
+#define MILTER_VERSION	DKIMLENS_VERSION
 
 /*
  * Everything built from one reading of the configuration.  Immutable once

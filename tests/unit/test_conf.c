@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -178,12 +179,26 @@ static const struct {
 	  "did you mean Selector?" },
 	{ "unknown option without suggestion", "\n\nFrobnicate 1\n",
 	  "/etc/dkimlens/t.conf:3: unknown option 'Frobnicate'", NULL },
-	{ "OpenDKIM option not supported", "ExternalIgnoreList /x\n",
-	  "/etc/dkimlens/t.conf:1: ExternalIgnoreList: OpenDKIM option",
-	  "not supported" },
-	{ "OpenDKIM MaximumSignaturesToVerify", "MaximumSignaturesToVerify 3",
-	  "/etc/dkimlens/t.conf:1: MaximumSignaturesToVerify",
-	  "MaxSignatures" },
+	{ "OpenDKIM option that changes signing", "DontSignMailTo /x\n",
+	  "/etc/dkimlens/t.conf:1: DontSignMailTo: OpenDKIM option not "
+	  "supported by dkimlens: ", "would sign mail to" },
+	{ "OpenDKIM option refused unless harmless", "RemoveOldSignatures "
+	  "yes\n", "/etc/dkimlens/t.conf:1: RemoveOldSignatures: OpenDKIM "
+	  "option not supported", "keep the signatures" },
+	{ "OpenDKIM action refused unless accept", "\nOn-KeyNotFound reject\n",
+	  "/etc/dkimlens/t.conf:2: On-KeyNotFound: OpenDKIM option",
+	  "OnBadSignature" },
+	{ "On-Default with a bad action", "On-Default bounce\n",
+	  "/etc/dkimlens/t.conf:1: On-Default: ", "accept, tempfail" },
+	{ "OpenDKIM MaximumSignaturesToVerify", "MaximumSignaturesToVerify 0",
+	  "/etc/dkimlens/t.conf:1: MaxSignatures: ", "1 to 32" },
+	{ "Postfix-style inet socket", "Socket inet:127.0.0.1:8891\n",
+	  "/etc/dkimlens/t.conf:1: Socket: 'inet:127.0.0.1:8891' is Postfix's "
+	  "syntax", "inet:8891@127.0.0.1" },
+	{ "Postfix-style inet socket with a name", "Socket inet:localhost:25\n",
+	  "/etc/dkimlens/t.conf:1: Socket: ", "inet:25@localhost" },
+	{ "Postfix-style inet6 socket", "Socket inet6:[::1]:8891\n",
+	  "/etc/dkimlens/t.conf:1: Socket: ", "inet6:8891@::1" },
 	{ "missing value", "Socket\n", "/etc/dkimlens/t.conf:1: Socket needs "
 	  "a value", NULL },
 	{ "duplicate option", "Mode s\nmode v\n", "/etc/dkimlens/t.conf:2: "
@@ -239,8 +254,6 @@ static const struct {
 	  "/etc/dkimlens/t.conf:1: OnDNSError: ", "never lost" },
 	{ "data set type", "KeyTable db:/etc/opendkim/keys.db\n",
 	  "/etc/dkimlens/t.conf:1: KeyTable: ", "db:" },
-	{ "KeyTable as refile", "KeyTable refile:/k\nSigningTable /s\n",
-	  "/etc/dkimlens/t.conf:1: KeyTable: ", "refile" },
 	{ "KeyFile without Selector", "Domain example.com\n"
 	  "KeyFile /k.pem\n", "/etc/dkimlens/t.conf:2: KeyFile needs a "
 	  "Selector", NULL },
@@ -381,6 +394,120 @@ test_values_and_aliases(void **state)
 	conf_free(c);
 }
 
+/*
+ * Every option name of opendkim.conf(5) is known: read as dkimlens' own,
+ * ignored with one warning that names the line and says what dkimlens
+ * does instead, or refused with a message saying what ignoring it would
+ * change.  Never "unknown option".
+ */
+static void
+test_every_opendkim_option_is_known(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	FILE		*fp;
+	char		 path[512], name[128], text[256], want[300];
+	size_t		 n = 0, len;
+
+	(void)state;
+	fp = fopen(datapath("opendkim-options", path, sizeof(path)), "r");
+	assert_non_null(fp);
+	while (fgets(name, sizeof(name), fp) != NULL) {
+		name[strcspn(name, "\n")] = '\0';
+		if (name[0] == '#' || name[0] == '\0')
+			continue;
+		n++;
+		snprintf(text, sizeof(text), "# opendkim.conf\n%s x\n", name);
+		c = parse(text, &err);
+		snprintf(want, sizeof(want), "t.conf:2: %s: OpenDKIM option "
+		    "ignored; ", name);
+		if (c != NULL) {
+			/* ours, or ignored: then one warning with why */
+			if (c->nwarnings > 0 && strstr(c->warning[0],
+			    "OpenDKIM") != NULL && (c->nwarnings != 1 ||
+			    strstr(c->warning[0], want) == NULL ||
+			    strlen(strstr(c->warning[0], want)) <=
+			    strlen(want) + 10))
+				fail_msg("%s: warning \"%s\"", name,
+				    c->warning[0]);
+			conf_free(c);
+			continue;
+		}
+		if (strstr(err.msg, "unknown option") != NULL)
+			fail_msg("%s: %s", name, err.msg);
+		snprintf(want, sizeof(want), "/etc/dkimlens/t.conf:2: %s: "
+		    "OpenDKIM option not supported by dkimlens: ", name);
+		len = strlen(want);
+		/* refused: with the reason, or a value error of ours */
+		if (strncmp(err.msg, want, len) == 0 && strlen(err.msg) < len +
+		    10)
+			fail_msg("%s: no reason: %s", name, err.msg);
+		if (strncmp(err.msg, want, len) != 0 && strncasecmp(err.msg +
+		    strlen("/etc/dkimlens/t.conf:2: "), name, 2) != 0)
+			fail_msg("%s: %s", name, err.msg);
+	}
+	fclose(fp);
+	assert_true(n >= 130);
+}
+
+/* Debian's /etc/opendkim.conf, unchanged: read, with two warnings */
+static void
+test_debian_opendkim_conf(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+	char		 path[512];
+
+	(void)state;
+	errbuf_clear(&err);
+	c = conf_load(datapath("debian-opendkim.conf", path, sizeof(path)),
+	    &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->socket, "local:/run/opendkim/opendkim.sock");
+	assert_string_equal(c->user, "opendkim");
+	assert_int_equal(c->umask, 007);
+	assert_int_equal(c->bcanon, CANON_SIMPLE);
+	assert_int_equal(c->nwarnings, 2);
+	assert_non_null(strstr(c->warning[0], ": SyslogSuccess: OpenDKIM "
+	    "option ignored; dkimlens always logs"));
+	assert_non_null(strstr(c->warning[1], ": TrustAnchorFile: OpenDKIM "
+	    "option ignored; dkimlens does not validate DNSSEC"));
+	conf_free(c);
+}
+
+/* OpenDKIM's spellings that dkimlens implements */
+static void
+test_opendkim_equivalents(void **state)
+{
+	struct errbuf	 err;
+	struct conf	*c;
+
+	(void)state;
+	/* On-Default sets every action not set on its own line */
+	c = parse("On-BadSignature accept\nOn-Default reject\n"
+	    "On-NoSignature tempfail\nMaximumSignaturesToVerify 3\n"
+	    "KeyTable refile:/etc/opendkim/key.table\n"
+	    "SigningTable refile:/etc/opendkim/signing.table\n"
+	    "RemoveOldSignatures no\nOn-KeyNotFound accept\n"
+	    "UnprotectedKey none\nQuarantine false\n", &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(c->on_bad_signature, CONF_ACCEPT);
+	assert_int_equal(c->on_dns_error, CONF_REJECT);
+	assert_int_equal(c->on_internal_error, CONF_REJECT);
+	assert_int_equal(c->on_no_signature, CONF_TEMPFAIL);
+	assert_int_equal(c->max_signatures, 3);
+	assert_int_equal(c->line[CONF_K_MAXSIGS], 4);
+	assert_string_equal(c->keytable, "file:/etc/opendkim/key.table");
+	/* the default values of refused options are harmless */
+	assert_int_equal(c->nwarnings, 4);
+	assert_non_null(strstr(c->warning[0], "t.conf:7: RemoveOldSignatures: "
+	    "OpenDKIM option ignored; 'no' is OpenDKIM's default"));
+	assert_non_null(strstr(c->warning[3], "t.conf:10: Quarantine: "));
+	conf_free(c);
+}
+
 static void
 test_where_and_helpers(void **state)
 {
@@ -432,6 +559,9 @@ main(void)
 		cmocka_unit_test(test_warnings_name_the_line),
 		cmocka_unit_test(test_values_and_aliases),
 		cmocka_unit_test(test_where_and_helpers),
+		cmocka_unit_test(test_every_opendkim_option_is_known),
+		cmocka_unit_test(test_debian_opendkim_conf),
+		cmocka_unit_test(test_opendkim_equivalents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
