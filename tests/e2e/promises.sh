@@ -54,6 +54,7 @@ nverdicts() {
 new_verdict() {
 	local nv_log nv_before=$2
 	nv_log=$(mlogf "$1")
+	alive "${mpid[$1]:-}" || return 1
 	wait_for 10 eval \
 	    '[ "$(grep -a -c " verdict=" "$nv_log")" -gt "$nv_before" ]' ||
 	    return 1
@@ -74,11 +75,12 @@ mconf() {
 	done
 }
 
-# nswrap DIR CMD... - run CMD in a private mount namespace whose /dev is
+# nswrap DIR CMD... - exec CMD in a private mount namespace whose /dev is
 # a fresh tmpfs holding the usual devices and /dev/log -> DIR/log.sock;
-# nothing outside the namespace changes
+# nothing outside the namespace changes.  It replaces the calling
+# (sub)shell, so that $! of "nswrap ... &" is CMD's process id.
 nswrap() {
-	unshare -m --propagation private sh -c '
+	exec unshare -m --propagation private sh -c '
 	d=$1
 	shift
 	mkdir -p "$d/odev" && mount --rbind /dev "$d/odev" &&
@@ -211,7 +213,7 @@ time.sleep(900)' "$silent_port" &
 	logsink_pid=$!
 	wait_for 10 test -e "$T/m/sys/log.sock.ready" ||
 	    bail "logsink.py listens on $T/m/sys/log.sock"
-	nswrap "$T/m/sys" logger -p local3.info "dkimlens-e2e setup probe" ||
+	(nswrap "$T/m/sys" logger -p local3.info "dkimlens-e2e setup probe") ||
 	    bail "a private mount namespace with /dev/log -> $T/m/sys/log.sock"
 	wait_for 5 grep -a -q '^<158>.*dkimlens-e2e setup probe' \
 	    "$T/m/sys/syslog" ||
@@ -552,6 +554,7 @@ p_unix() {
 p_hup() {
 	local d=$T/m/hup log q1 q2 q f f1 f2 v rc
 	log=$(mlogf hup)
+	mkdir -p "$d"
 	mkmsg hup0 user@example.com >"$T/msg/hup0"
 	q=$(sendp "${sport[hup]}" hup0 "$T/msg/hup0" user@example.com 127.0.0.1)
 	f=$(delivered "$q")
@@ -571,7 +574,7 @@ p_hup() {
 	    "$T/keys/sel3.pem" >"$d/keytable"
 	printf '*@example.com\tsel3._domainkey.example.com\n' \
 	    >"$d/signingtable"
-	kill -HUP "${mpid[hup]:-0}" 2>/dev/null
+	[ -n "${mpid[hup]:-}" ] && kill -HUP "${mpid[hup]}" 2>/dev/null
 	wait_for 10 grep -a -q "reloaded .*: 1 keys" "$log"
 	check "(HUP) SIGHUP: the milter logs the reload" \
 	    grep -a -q "reloaded $d/milter.conf: 1 keys" "$log"
@@ -596,7 +599,7 @@ p_hup() {
 	# a broken configuration: the reload fails, the running one stays
 	cp "$d/milter.conf" "$d/milter.conf.good"
 	echo "NoSuchOption yes" >>"$d/milter.conf"
-	kill -HUP "${mpid[hup]:-0}" 2>/dev/null
+	[ -n "${mpid[hup]:-}" ] && kill -HUP "${mpid[hup]}" 2>/dev/null
 	wait_for 10 grep -a -q "reload failed" "$log"
 	check "(HUP) a reload of a broken configuration is logged as failed, naming file and line" \
 	    grep -a -q -E "reload failed, keeping the running configuration: .*milter\.conf:[0-9]+: .*NoSuchOption" "$log"

@@ -839,7 +839,9 @@ missing=$(printf '%s\n' "$qids" | awk -v lf="$T/milter.log" '
 	}
 	$0 != "" && !($0 in seen) { n++ }
 	END { print n + 0 }')
-check "(h) each queued message has its verdict line" test "$missing" -eq 0
+check "(h) each of the 200 queued messages has its verdict line" \
+    eval '[ "$(printf "%s\n" "$qids" | grep -a -c .)" -eq 200 ] &&
+    [ "$missing" -eq 0 ]'
 
 # The promises of the README and the man pages (promises.sh).
 promises_run
