@@ -5,15 +5,19 @@
 # Build: gcc make pkg-config libmilter-dev libssl-dev libldns-dev.
 # Tests: libcmocka-dev, the DKIM peers (python3-dkim, Mail::DKIM, OpenDKIM),
 # DNS servers for loopback tests (nsd, unbound, ldnsutils), Postfix and swaks
-# for the end-to-end suite, openssl for fixtures; the Debian tools for the
-# deb suite (make deb, lintian).
+# for the end-to-end suite (with Cyrus SASL's saslpasswd2 and sasldb for
+# SMTP AUTH: sasl2-bin, libsasl2-modules), Sendmail's m4 macros to check
+# contrib/sendmail.mc (sendmail-cf, m4; no MTA: it does not replace
+# Postfix), openssl for fixtures; the Debian tools for the deb suite
+# (make deb, lintian).
 set -eu
 
 pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev publicsuffix libcmocka-dev
 openssl python3 python3-dkim python3-dnspython python3-nacl libmail-dkim-perl
 libnet-dns-perl libcrypt-openssl-rsa-perl opendkim opendkim-tools nsd unbound
 ldnsutils bind9-dnsutils postfix swaks iproute2 procps
-debhelper dpkg-dev fakeroot lintian"
+debhelper dpkg-dev fakeroot lintian
+sasl2-bin libsasl2-modules libsasl2-modules-db sendmail-cf m4 util-linux"
 
 missing=
 for p in $pkgs; do

@@ -469,17 +469,22 @@ scenario nomatch 1 fail:key-mismatch:nomatch._domainkey.byod.test
 diag nounder nounder.test --selector sel
 scenario nounder 1 fail:no-underscore:sel.domainkey.nounder.test
 
-# Usage and I/O errors: exit 2, nothing on stdout.
+# Usage and I/O errors: exit 2, nothing on stdout, the error on stderr.
 usage() {
-	"$KEYTOOL" dns "$@" >"$tmp/usage.out" 2>&1
+	"$KEYTOOL" dns "$@" >"$tmp/usage.out" 2>"$tmp/usage.err"
 	r=$?
-	[ "$r" -eq 2 ] || { echo "exit $r"; cat "$tmp/usage.out"; return 1; }
+	[ "$r" -eq 2 ] || { echo "exit $r"; cat "$tmp/usage.out" \
+	    "$tmp/usage.err"; return 1; }
+	[ ! -s "$tmp/usage.out" ] || { echo "stdout is not empty:"
+	    cat "$tmp/usage.out"; return 1; }
+	[ -s "$tmp/usage.err" ] || { echo "nothing on stderr"; return 1; }
 }
-ok "usage good.test" "usage: no selector is exit 2"
-ok "usage --selector s" "usage: no domain is exit 2"
-ok "usage good.test --selector s --timeout 0" "usage: --timeout 0 is exit 2"
+ok "usage good.test" "usage: no selector is exit 2, stdout empty"
+ok "usage --selector s" "usage: no domain is exit 2, stdout empty"
+ok "usage good.test --selector s --timeout 0" \
+    "usage: --timeout 0 is exit 2, stdout empty"
 ok "usage good.test --selector s --key $tmp/nonexistent.pem" \
-    "usage: an unreadable --key is exit 2"
+    "usage: an unreadable --key is exit 2, stdout empty"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -43,5 +43,33 @@ done
 check "every lib/ header has its DKIMLENS_X_H guard" "$bad"
 check "no commented-out code markers (#if 0)" \
     "$(grep -nE '^#if 0' lib/*.c milter/*.c keytool/*.c 2>/dev/null)"
+# contrib/sendmail.mc, added to a stock .mc, through Sendmail's own m4
+# macros (Debian's sendmail-cf): no error, and the filter and the macros
+# dkimlens reads come out in sendmail.cf
+cfm4=/usr/share/sendmail/cf/m4/cf.m4
+smtmp=$(mktemp -d) || exit 2
+if [ -r "$cfm4" ] && command -v m4 >/dev/null 2>&1; then
+	cat /usr/share/sendmail/cf/cf/generic-linux.mc contrib/sendmail.mc \
+	    >"$smtmp/t.mc"
+	m4 "$cfm4" "$smtmp/t.mc" >"$smtmp/t.cf" 2>"$smtmp/err"
+	rc=$?
+	check "contrib/sendmail.mc goes through Sendmail's cf.m4 without an error" \
+	    "$([ "$rc" -eq 0 ] || echo "m4 exit $rc"; cat "$smtmp/err")"
+	why=
+	grep -q '^Xdkimlens, S=inet:8891@127\.0\.0\.1, F=T, T=' "$smtmp/t.cf" ||
+	    why="no Xdkimlens line with S=inet:8891@127.0.0.1 (the default Socket)"
+	grep -q '^O InputMailFilters=dkimlens$' "$smtmp/t.cf" ||
+	    why="$why${why:+; }no InputMailFilters=dkimlens"
+	grep -q '^O Milter\.macros\.envfrom=.*{auth_authen}' "$smtmp/t.cf" ||
+	    why="$why${why:+; }{auth_authen} not sent at MAIL FROM"
+	grep -q '^O Milter\.macros\.eom=.*{i}' "$smtmp/t.cf" ||
+	    why="$why${why:+; }{i} not sent at end of message"
+	check "contrib/sendmail.mc: sendmail.cf gets the dkimlens filter, {auth_authen} at MAIL, {i} at end of message" \
+	    "$why"
+else
+	check "contrib/sendmail.mc goes through Sendmail's cf.m4 without an error" \
+	    "$cfm4 or m4 is missing (sendmail-cf; sh contrib/install-deps.sh)"
+fi
+rm -rf "$smtmp"
 echo "1..$n"
 [ "$failed" -eq 0 ]

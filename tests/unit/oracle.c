@@ -119,6 +119,53 @@ oheaders(const struct ofields *of, const char *h, int relaxed,
 	}
 }
 
+/*
+ * obody - RFC 6376 3.4.3 simple / 3.4.4 relaxed body canonicalization.
+ * A line ends at LF, a CR right before it dropped (the MTA's CRLF); a
+ * lone CR is an ordinary byte.
+ */
+void
+obody(int relaxed, const char *body, size_t len, struct buf *out)
+{
+	const char	*p = body, *end = body + len, *nl, *le;
+	size_t		 empty = 0, i;
+	int		 sp, any = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		le = nl != NULL ? nl : end;
+		if (nl != NULL && le > p && le[-1] == '\r')
+			le--;
+		if (relaxed)	/* trailing WSP goes, inner runs become SP */
+			while (le > p && (le[-1] == ' ' || le[-1] == '\t'))
+				le--;
+		if (le == p) {
+			empty++;	/* held until a non-empty line */
+		} else {
+			for (i = 0; i < empty; i++)
+				assert_int_equal(buf_append(out, "\r\n", 2), 0);
+			empty = 0;
+			for (sp = 0; p < le; p++) {
+				if (relaxed && (*p == ' ' || *p == '\t')) {
+					sp = 1;
+					continue;
+				}
+				if (sp)
+					assert_int_equal(buf_append(out, " ",
+					    1), 0);
+				sp = 0;
+				assert_int_equal(buf_append(out, p, 1), 0);
+			}
+			assert_int_equal(buf_append(out, "\r\n", 2), 0);
+			any = 1;
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	/* an empty body is CRLF for simple, nothing for relaxed */
+	if (!any && !relaxed)
+		assert_int_equal(buf_append(out, "\r\n", 2), 0);
+}
+
 
 /* pub_b64 - the p= value of a key */
 int

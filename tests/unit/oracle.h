@@ -42,6 +42,10 @@ void	ofield_canon(int relaxed, const char *name, const char *value,
 void	oheaders(const struct ofields *of, const char *h, int relaxed,
 	    struct buf *out);
 
+/* obody - the body, simple or relaxed (RFC 6376 3.4.3, 3.4.4); a line
+ * ends at LF or CRLF */
+void	obody(int relaxed, const char *body, size_t len, struct buf *out);
+
 /* pub_b64 - the p= value of a key (SPKI DER, or raw 32 bytes for Ed25519,
  * RFC 8463), base64 into out (at least 400 bytes); 0 or -1 */
 int	pub_b64(EVP_PKEY *k, char *out);
