@@ -24,10 +24,12 @@ WARNFLAGS = -Wall -Wextra $(WERROR) -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
 	-Wno-format-truncation
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread $(WARNFLAGS) $(CFLAGS)
-ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns libpsl 2>/dev/null) \
+ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns libpsl zlib \
+	2>/dev/null) \
 	$(CPPFLAGS)
-LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns libpsl 2>/dev/null || \
-	echo -lcrypto -lldns -lpsl) -pthread
+# zlib: dkimlens-keytool report reads rotated .gz logs (and plain ones)
+LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns libpsl zlib 2>/dev/null || \
+	echo -lcrypto -lldns -lpsl -lz) -pthread
 MILTER_LIBS = -lmilter
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -67,7 +69,7 @@ BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(if $(BENCH_SRC),$(B)/tests/bench/milterload)
 # Helper programs of the script suites: tests/SUITE/X.c is one program.
 SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
-	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c))
+	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/report/*.c))
 SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 
