@@ -21,7 +21,7 @@
 #define BAR_DOMAINS		25	/* bars of share passing */
 #define TOP_CODES		10	/* bars of reasons */
 #define CHART_W			760
-#define CHART_H			150
+#define CHART_H			120
 #define AXIS_W			50	/* left, for the count labels */
 #define AXIS_H			18	/* below, for the time labels */
 

@@ -662,8 +662,10 @@ logsum_view(struct logsum *ls)
 	qsort(vw->keys, vw->nkeys, sizeof(*vw->keys), cmp_key);
 	qsort(vw->hosts, vw->nhosts, sizeof(*vw->hosts), cmp_host);
 	for (i = 0; i < vw->ndomains; i++)
-		qsort(vw->domains[i]->reasons, vw->domains[i]->nreasons,
-		    sizeof(struct logsum_reason), cmp_reason);
+		if (vw->domains[i]->nreasons > 0)
+			qsort(vw->domains[i]->reasons,
+			    vw->domains[i]->nreasons,
+			    sizeof(struct logsum_reason), cmp_reason);
 	/* verdicts worst first (insertion sort: at most 32) */
 	for (i = 0; i < vw->nverdicts; i++) {
 		vw->order[i] = i;
