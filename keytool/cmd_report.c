@@ -174,6 +174,12 @@ input(struct run *r, const char *path, char *buf)
 			/* the last line may lack its newline (cut short) */
 			region(r, buf, buf + have);
 			have = 0;
+			why = gzerror(gz, &zerr);
+			if (zerr != Z_OK) {
+				/* zlib: gzip data cut short is Z_BUF_ERROR */
+				kt_warnx("%s: %s", r->name, why);
+				rc = -1;
+			}
 			break;
 		}
 		if (nl == NULL) {

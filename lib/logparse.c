@@ -764,14 +764,14 @@ logparse_time(const struct logparse *lp, const char *s, time_t *out)
 		return 0;
 	}
 	/* complete the missing parts of the time of day */
+	if (len >= sizeof(full) - 4 || (len != 10 && len < 16))
+		return -1;
 	if (len == 10)
 		snprintf(full, sizeof(full), "%sT00:00:00", s);
-	else if (len == 16)
-		snprintf(full, sizeof(full), "%s:00", s);
-	else if (len >= 19 && len < sizeof(full))
-		snprintf(full, sizeof(full), "%s", s);
+	else if (s[16] != ':')
+		snprintf(full, sizeof(full), "%.16s:00%s", s, s + 16);
 	else
-		return -1;
+		snprintf(full, sizeof(full), "%s", s);
 	c.p = full;
 	c.end = full + strlen(full);
 	tmp.cache_key = -1;

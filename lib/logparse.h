@@ -110,8 +110,8 @@ enum logparse_status logparse_line(struct logparse *lp, const char *line,
 	    size_t len, struct logline *out);
 
 /*
- * logparse_time - a time given by a person: YYYY-MM-DD, YYYY-MM-DDTHH:MM
- * or YYYY-MM-DD HH:MM[:SS] (local time unless followed by Z or +HH:MM),
+ * logparse_time - a time given by a person: YYYY-MM-DD or
+ * YYYY-MM-DD[T ]HH:MM[:SS] (local time unless followed by Z or +HH:MM),
  * or N followed by m, h or d: that long before lp->now.  0 with *out set,
  * or -1.
  */

@@ -254,6 +254,10 @@ test_time_argument(void **state)
 	assert_int_equal(logparse_time(&lp, "2024-12-04 13:00:00+01:00", &t),
 	    0);
 	assert_int_equal((long long)t, (long long)NOW);
+	assert_int_equal(logparse_time(&lp, "2024-12-04T13:00+01:00", &t), 0);
+	assert_int_equal((long long)t, (long long)NOW);
+	assert_int_equal(logparse_time(&lp, "2024-12-04T12:00Z", &t), 0);
+	assert_int_equal((long long)t, (long long)NOW);
 	assert_int_equal(logparse_time(&lp, "2d", &t), 0);
 	assert_int_equal((long long)t, (long long)(NOW - 2 * 86400));
 	assert_int_equal(logparse_time(&lp, "90m", &t), 0);
