@@ -584,16 +584,19 @@ field(struct cur *c, struct logline *out, struct msgstate *ms, int first)
 	char		 key[40];
 	const char	*k = c->p, *why = NULL, *tok;
 	size_t		 klen, i;
-	int		 ok;
+	int		 ok, show;
 
 	while (c->p < c->end && ((*c->p >= 'a' && *c->p <= 'z') ||
 	    (*c->p >= '0' && *c->p <= '9') || *c->p == '_'))
 		c->p++;
 	klen = (size_t)(c->p - k);
+	/* the line is not NUL-terminated: quote at most what is left */
+	show = c->end - k < 20 ? (int)(c->end - k) : 20;
 	if (klen == 0 || !eat(c, '='))
-		return bad(out, "expected key=value, found \"%.20s\"", k);
+		return bad(out, "expected key=value, found \"%.*s\"", show,
+		    k);
 	if (klen >= sizeof(key))
-		return bad(out, "field name too long: %.20s", k);
+		return bad(out, "field name too long: %.*s", show, k);
 	memcpy(key, k, klen);
 	key[klen] = '\0';
 	if (first && strcmp(key, "verdict") != 0)
