@@ -306,8 +306,8 @@ logsum_class_name(enum logsum_class c)
 const char *
 logsum_esp_causes(void)
 {
-	return "the ESP signs this mail but the domain does not: DKIM is "
-	    "not enabled for the identity (enable it for the domain); the "
+	return "DKIM is not enabled for the identity (enable it for the "
+	    "domain); the "
 	    "sender is an individually verified address, which uses its own "
 	    "settings (delete that address identity); or the identity is "
 	    "used in another region or account where DKIM is not set up "
@@ -326,7 +326,11 @@ table_hint(const char *code)
 		if (strcmp(reason_code((enum reason)r), code) == 0)
 			return reason_hint((enum reason)r);
 	if (strcmp(code, "none") == 0)
-		return reason_hint(REASON_NO_SIGNATURE);
+		return "the sender does not DKIM-sign this mail, or a relay "
+		    "removed its signature";
+	if (strcmp(code, "third-party") == 0)
+		return "only other domains sign this mail: the From domain "
+		    "does not";
 	return NULL;
 }
 
