@@ -348,11 +348,13 @@ put(char *dst, size_t dstlen, size_t *n, char ch)
 }
 
 /*
- * value - one field value at c (bare up to a space, or quoted), into dst
- * unescaped (NULL: only check it).  0, or -1 with *why set.
+ * value - one field value at c (bare up to a space, or quoted, then the
+ * end of the line or the byte after), into dst unescaped (NULL: only
+ * check it).  0, or -1 with *why set.
  */
 static int
-value(struct cur *c, char *dst, size_t dstlen, const char **why)
+value_to(struct cur *c, char *dst, size_t dstlen, const char **why,
+    char after)
 {
 	size_t	 n = 0;
 	int	 b;
@@ -391,7 +393,7 @@ value(struct cur *c, char *dst, size_t dstlen, const char **why)
 				return -1;
 			}
 		}
-		if (c->p < c->end && *c->p != ' ') {
+		if (c->p < c->end && *c->p != after) {
 			*why = "goes on after its closing quote";
 			return -1;
 		}
@@ -399,6 +401,13 @@ value(struct cur *c, char *dst, size_t dstlen, const char **why)
 	if (dst != NULL)
 		dst[n] = '\0';
 	return 0;
+}
+
+/* value - a field value, followed by a space or the end of the line */
+static int
+value(struct cur *c, char *dst, size_t dstlen, const char **why)
+{
+	return value_to(c, dst, dstlen, why, ' ');
 }
 
 /*
@@ -652,7 +661,8 @@ message(struct cur *c, struct logline *out)
 
 	memset(&ms, 0, sizeof(ms));
 	if (c->p < c->end && *c->p == '"') {
-		if (value(c, out->queue_id, sizeof(out->queue_id), &why) == -1)
+		if (value_to(c, out->queue_id, sizeof(out->queue_id), &why,
+		    ':') == -1)
 			return bad(out, "queue id %s", why);
 		if (!eat(c, ':'))
 			return bad(out, "%s", "no ':' after the queue id");

@@ -46,7 +46,7 @@ test_report_format_round_trip(void **state)
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
-	r.queue_id = "Q1";
+	r.queue_id = "Q1\xd6 x";	/* quoted in the line */
 	r.verdict = "signed";
 	r.from_domain = "bad\"dom\\ain\x1b[31m\xc3\xa9.example";
 	r.made = made;
@@ -60,7 +60,7 @@ test_report_format_round_trip(void **state)
 	    "dkimlens-milter[42]: %s", line);
 	free(line);
 	assert_int_equal(parse(full), LOGPARSE_OK);
-	assert_string_equal(ll.queue_id, "Q1");
+	assert_string_equal(ll.queue_id, "Q1\xd6 x");
 	assert_string_equal(ll.verdict, "signed");
 	assert_string_equal(ll.from, r.from_domain);
 	assert_string_equal(ll.hint, r.hint);
