@@ -613,7 +613,8 @@ field(struct cur *c, struct logline *out, struct msgstate *ms, int first)
 	tok = c->p;
 	if (numbered(key, klen, "sig") || numbered(key, klen, "signed")) {
 		/* d, s and a are \xNN-escaped, never quoted: one token */
-		if (value(c, NULL, 0, &why) == -1 || *tok == '"')
+		if ((tok < c->end && *tok == '"') ||
+		    value(c, NULL, 0, &why) == -1)
 			return bad(out, "%s is not one word", key);
 		if ((key[3] == 'n' ? signedfield(out, tok, c->p, &why) :
 		    sigfield(out, ms, tok, c->p, &why)) == -1) {
