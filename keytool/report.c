@@ -214,8 +214,8 @@ report_text(FILE *fp, const struct logsum_view *vw,
 		fprintf(fp, "  %" PRIu64 " verdict lines left out by --domain, "
 		    "--since or --until\n", vw->filtered);
 	if (vw->unparsed > 0) {
-		fprintf(fp, "  %" PRIu64 " verdict lines could not be parsed:\n",
-		    vw->unparsed);
+		fprintf(fp, "  %" PRIu64 " verdict lines could not be "
+		    "parsed:\n", vw->unparsed);
 		for (i = 0; i < vw->nunparsed_lines; i++) {
 			fputs("    ", fp);
 			report_tesc(fp, vw->unparsed_lines[i].file,

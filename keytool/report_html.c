@@ -156,8 +156,8 @@ timeline(FILE *fp, const struct logsum_view *vw,
 			hgt = plot_h * (double)b->count[stack[c]] /
 			    (double)max;
 			y -= hgt;
-			fprintf(fp, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-			    "height=\"%.2f\" fill=\"%s\"/>", x, y,
+			fprintf(fp, "<rect x=\"%.2f\" y=\"%.2f\" "
+			    "width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x, y,
 			    bw > 2 ? bw - 1 : bw, hgt, colour[stack[c]]);
 		}
 		fputs("</g>\n", fp);
@@ -440,8 +440,8 @@ report_html(FILE *fp, const struct logsum_view *vw,
 	fputs("<h2>Verdicts</h2>\n<table id=\"verdicts\">", fp);
 	for (i = 0; i < vw->nverdicts; i++) {
 		j = vw->order[i];
-		fprintf(fp, "<tr><td class=\"verdict\">%s</td><td class=\"num\">"
-		    "%" PRIu64 "</td><td class=\"num\">%.1f%%</td></tr>\n",
+		fprintf(fp, "<tr><td class=\"verdict\">%s</td>"
+		    "<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%.1f%%</td></tr>\n",
 		    vw->verdict_name[j], vw->verdict[j],
 		    pct(vw->verdict[j], vw->messages));
 	}

@@ -683,7 +683,8 @@ message(struct cur *c, struct logline *out)
 		return bad(out, "%s", "no space after the queue id");
 	while (c->p < c->end) {
 		if (!first && !eat(c, ' '))
-			return bad(out, "%s", "fields not separated by a space");
+			return bad(out, "%s",
+			    "fields not separated by a space");
 		if (field(c, out, &ms, first) == LOGPARSE_BAD)
 			return LOGPARSE_BAD;
 		first = 0;

@@ -46,8 +46,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#define LOGPARSE_NAME_MAX	256	/* host, domain, selector, incl. NUL */
-#define LOGPARSE_WORD_MAX	64	/* queue id, verdict, codes, action */
+/* buffer sizes, NUL included */
+#define LOGPARSE_NAME_MAX	256	/* host, domain, selector */
+#define LOGPARSE_WORD_MAX	64	/* queue id, verdict, code, action */
 #define LOGPARSE_TEXT_MAX	1024	/* hint */
 #define LOGPARSE_SIGNED_MAX	32	/* signedN fields in one line */
 #define LOGPARSE_PROGRAM	"dkimlens-milter"
@@ -55,7 +56,7 @@
 enum logparse_status {
 	LOGPARSE_SKIP,		/* not a verdict line */
 	LOGPARSE_OK,		/* a verdict line, fields in the logline */
-	LOGPARSE_BAD		/* a verdict line that does not parse: why */
+	LOGPARSE_BAD		/* a verdict line that does not parse */
 };
 
 /* One signature the milter added (signedN=d:D,s:S,a:A[,key:STATE]). */
@@ -66,19 +67,21 @@ struct logparse_signed {
 	char	 key[LOGPARSE_WORD_MAX];	/* "" when not logged */
 };
 
-/* The fields of one verdict line. */
+/*
+ * The fields of one verdict line.  host is "" for the -f format; code is
+ * the reason code (see above); esp the d= of the first passing esp
+ * signature; hint "" when the line has none.
+ */
 struct logline {
-	time_t			 when;		/* UTC seconds, if has_time */
+	time_t			 when;		/* UTC, if has_time */
 	int			 has_time;
-	char			 host[LOGPARSE_NAME_MAX];	/* "" for -f */
+	char			 host[LOGPARSE_NAME_MAX];
 	char			 queue_id[LOGPARSE_WORD_MAX];
 	char			 verdict[LOGPARSE_WORD_MAX];
 	char			 from[LOGPARSE_NAME_MAX];
-	char			 code[LOGPARSE_WORD_MAX];	/* see above */
-	char			 esp[LOGPARSE_NAME_MAX];	/* d= of the
-							   first passing
-							   esp signature */
-	char			 hint[LOGPARSE_TEXT_MAX];	/* "" if none */
+	char			 code[LOGPARSE_WORD_MAX];
+	char			 esp[LOGPARSE_NAME_MAX];
+	char			 hint[LOGPARSE_TEXT_MAX];
 	char			 action[LOGPARSE_WORD_MAX];
 	size_t			 nsigs;
 	size_t			 nsigned;

@@ -34,7 +34,7 @@ struct logsum {
 	struct table		 domains, keys, hosts;
 	struct logsum_unparsed	 unparsed[LOGSUM_UNPARSED_KEEP];
 	size_t			 nunparsed;
-	time_t			 tmin, tmax;	/* of all timed lines */
+	time_t			 tmin, tmax;	/* of the timed lines */
 	int			 have_t;
 };
 

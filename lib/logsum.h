@@ -28,7 +28,7 @@
 
 #define LOGSUM_VERDICTS_MAX	32	/* distinct verdict names */
 #define LOGSUM_UNPARSED_KEEP	50	/* unparsable lines remembered */
-#define LOGSUM_HOURLY_SPAN	(3 * 86400)	/* hourly up to this span */
+#define LOGSUM_HOURLY_SPAN	(3 * 86400)	/* hours up to this span */
 
 /* The classes stacked in a chart, worst first. */
 enum logsum_class {
@@ -65,7 +65,7 @@ struct logsum_domain {
 	uint64_t		 verdict[LOGSUM_VERDICTS_MAX];
 	struct logsum_reason	*reasons;	/* most frequent first */
 	size_t			 nreasons;
-	char			*esp;		/* first passing esp d=, or "" */
+	char			*esp;		/* first passing esp d=; NULL */
 	struct logsum_bucket	*buckets;	/* oldest first */
 	size_t			 nbuckets, capbuckets;
 };

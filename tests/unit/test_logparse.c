@@ -104,8 +104,8 @@ test_formats(void **state)
 		  NOW - 7199, "h" },
 		{ "ISO negative offset", "2024-12-04T05:00:01-05:00 h "
 		  "dkimlens-milter[7]: ", 1, NOW - 7199, "h" },
-		{ "RFC 5424", "<22>1 2024-12-04T10:00:01.5Z mx4 dkimlens-milter "
-		  "99 - - ", 1, NOW - 7199, "mx4" },
+		{ "RFC 5424", "<22>1 2024-12-04T10:00:01.5Z mx4 "
+		  "dkimlens-milter 99 - - ", 1, NOW - 7199, "mx4" },
 		{ "RFC 5424 with SD", "<22>1 2024-12-04T10:00:01Z mx4 "
 		  "dkimlens-milter 99 ID47 [ex@1 a=\"x\\]y\"] ", 1, NOW - 7199,
 		  "mx4" },
@@ -203,8 +203,8 @@ static void
 test_unknown_fields_tolerated(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("dkimlens-milter: Q: verdict=signed from=a.example "
-	    "newfield=1 removed1=d:a.example,s:x,why:forged "
+	assert_int_equal(parse("dkimlens-milter: Q: verdict=signed "
+	    "from=a.example newfield=1 removed1=d:a.example,s:x,why:forged "
 	    "signed1=d:a.example,s:s1,a:rsa-sha256,key:expiring,extra:9 "
 	    "note=\"n\" action=accept later=\"x y\""), LOGPARSE_OK);
 	assert_int_equal(ll.nsigned, 1);
@@ -218,8 +218,8 @@ static void
 test_reason_code(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("dkimlens-milter: Q: verdict=fail from=a.example "
-	    "sig1=d:x.example,s:s,a:rsa-sha256,role:third-party,result:fail,"
+	assert_int_equal(parse("dkimlens-milter: Q: verdict=fail "
+	    "from=a.example sig1=d:x.example,s:s,a:rsa-sha256,role:third-party,result:fail,"
 	    "reason:signature-mismatch sig2=d:a.example,s:s,a:rsa-sha256,"
 	    "role:author,result:fail,reason:body-hash-mismatch "
 	    "action=accept"), LOGPARSE_OK);
