@@ -29,10 +29,12 @@ WARNFLAGS = -Wall -Wextra $(WERROR) -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
 	-Wno-format-truncation
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -pthread $(WARNFLAGS) $(CFLAGS)
-ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns libpsl 2>/dev/null) \
+ALL_CPPFLAGS = -I. $(shell $(PKG_CONFIG) --cflags libcrypto ldns libpsl zlib \
+	2>/dev/null) \
 	$(CPPFLAGS)
-LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns libpsl 2>/dev/null || \
-	echo -lcrypto -lldns -lpsl) -pthread
+# zlib: dkimlens-keytool report reads rotated .gz logs (and plain ones)
+LIBS = $(shell $(PKG_CONFIG) --libs libcrypto ldns libpsl zlib 2>/dev/null || \
+	echo -lcrypto -lldns -lpsl -lz) -pthread
 MILTER_LIBS = -lmilter
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -72,7 +74,8 @@ BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(if $(BENCH_SRC),$(B)/tests/bench/milterload)
 # Helper programs of the script suites: tests/SUITE/X.c is one program.
 SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
-	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/hostile/*.c))
+	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/hostile/*.c \
+	tests/report/*.c))
 SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 
@@ -121,7 +124,8 @@ $(B)/hdrcheck/%.o: lib/%.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -c -o $@ $<
 
-tests: $(UNIT_BIN) $(FUZZ_BIN) $(SUITE_BIN) $(HDR_CHECK)
+# milterload is also the report suite's MTA (a real milter run's log).
+tests: $(UNIT_BIN) $(FUZZ_BIN) $(SUITE_BIN) $(HDR_CHECK) $(BENCH_BIN)
 
 deps:
 	sh contrib/install-deps.sh

@@ -2,20 +2,22 @@
 # install-deps.sh - install the Debian packages dkimlens builds and tests with
 #
 # Installs only what is missing, so a second run costs one dpkg query.
-# Build: gcc make pkg-config libmilter-dev libssl-dev libldns-dev.
+# Build: gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev
+# zlib1g-dev (keytool report reads .gz logs).
 # Tests: libcmocka-dev, the DKIM peers (python3-dkim, Mail::DKIM, OpenDKIM),
 # DNS servers for loopback tests (nsd, unbound, ldnsutils), Postfix and swaks
 # for the end-to-end suite (with Cyrus SASL's saslpasswd2 and sasldb for
 # SMTP AUTH: sasl2-bin, libsasl2-modules), Sendmail's m4 macros to check
 # contrib/sendmail.mc (sendmail-cf, m4; no MTA: it does not replace
 # Postfix), openssl for fixtures; the Debian tools for the deb suite
-# (make deb, lintian).
+# (make deb, lintian); chromium (headless) for the report suite's HTML
+# page, time for the bench's peak RSS.
 set -eu
 
-pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev publicsuffix libcmocka-dev
+pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev publicsuffix zlib1g-dev libcmocka-dev
 openssl python3 python3-dkim python3-dnspython python3-nacl libmail-dkim-perl
 libnet-dns-perl libcrypt-openssl-rsa-perl opendkim opendkim-tools nsd unbound
-ldnsutils bind9-dnsutils postfix swaks iproute2 procps
+ldnsutils bind9-dnsutils postfix swaks iproute2 procps chromium time
 debhelper dpkg-dev fakeroot lintian
 sasl2-bin libsasl2-modules libsasl2-modules-db sendmail-cf m4 util-linux"
 

@@ -19,5 +19,6 @@ int	cmd_selector(int argc, char **argv);
 int	cmd_genkey(int argc, char **argv);
 int	cmd_record(int argc, char **argv);
 int	cmd_dns(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * dkimlens-keytool - keys, selectors, DNS diagnosis, offline sign/verify
+ * dkimlens-keytool - keys, selectors, DNS diagnosis, offline sign/verify,
+ * mail-log reports
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static const struct {
 	{ "dns",	cmd_dns,	"diagnose the DKIM DNS records of a domain" },
 	{ "sign",	cmd_sign,	"sign one message" },
 	{ "verify",	cmd_verify,	"verify the DKIM signatures of one message" },
+	{ "report",	cmd_report,	"summarise the verdict lines of mail logs" },
 };
 
 static void

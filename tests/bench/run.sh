@@ -11,7 +11,9 @@
 # with TCP_QUICKACK on the driver, to separate delayed-ACK stalls from the
 # milter's own cost), sign RSA 1 MB, verify RSA 2 KB, sign RSA 10 MB
 # (memory against body size), sign Ed25519 2 KB.  Peak RSS is VmHWM from
-# /proc/PID/status, reset before each case.
+# /proc/PID/status, reset before each case.  Last, the log report case:
+# dkimlens-keytool report on a generated 5-million-line mail log beside
+# grep -c on the same file.
 #
 # Prints one table (also written to BUILD/bench/results.txt): msgs/s, p50
 # and p99 latency per message, EOM wait p50, the share of messages whose
@@ -23,7 +25,8 @@
 # Environment: BENCH_BUILD (default build), BENCH_SECS per run (default 4),
 # BENCH_CONCURRENCY (default 4), BENCH_PER_SESSION messages per milter
 # connection (default 5), MILTER (default BUILD/dkimlens-milter),
-# OPENDKIM (default opendkim from PATH; "none" skips it).
+# OPENDKIM (default opendkim from PATH; "none" skips it),
+# BENCH_REPORT_LINES (default 5000000).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -396,6 +399,48 @@ for impl in $impls; do
 	    "($(printf '%+d' $((big - small))) kB)$hwm_note"
 done
 [ -s "$tmp/notes" ] && tee -a "$results" <"$tmp/notes"
+
+# The log report (dkimlens-keytool report, issue 10): a generated mail log
+# of BENCH_REPORT_LINES lines (default 5 million, 10% verdict lines),
+# summarised in one run beside grep -c ' verdict=' on the same file (both
+# read it from the page cache: the best of three runs each).  Targets: at
+# least a quarter of grep's throughput, peak RSS under 20 MB.
+keytool=$bdir/dkimlens-keytool
+rlines=${BENCH_REPORT_LINES:-5000000}
+if [ -x "$keytool" ]; then
+	rlog=$tmp/mail.log
+	sh "$top/tests/report/genlog.sh" "$rlines" 10 classic >"$rlog" ||
+	    die "cannot generate $rlog"
+	mb=$(( $(wc -c <"$rlog") / 1048576 ))
+	# best3 CMD... - the best of three wall times (s) and the peak RSS
+	# (kB) of the last run, as "SECS KB"
+	best3() {
+		b3=
+		for _ in 1 2 3; do
+			/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" \
+			    >"$tmp/out" 2>/dev/null || true
+			b3=$(awk -v b="$b3" '{ print (b == "" || $1 < b) ? \
+			    $1 : b }' "$tmp/time")
+		done
+		echo "$b3 $(awk '{ print $2 }' "$tmp/time")"
+	}
+	g=$(best3 grep -c ' verdict=' "$rlog")
+	gn=$(cat "$tmp/out")
+	r=$(best3 "$keytool" report --json "$rlog")
+	rn=$(awk -F'[:,]' '/"messages"/ { print $2 + 0; exit }' "$tmp/out")
+	[ "$gn" = "$rn" ] ||
+	    echo "report: grep counted $gn verdict lines, report $rn" \
+	    >>"$tmp/notes"
+	say ""
+	say "$(echo "$g $r" | awk -v n="$rlines" -v mb="$mb" -v m="$rn" '{
+	    printf "report %d lines (%d MB, %d verdict lines): " \
+		"dkimlens-keytool report %.2f s, grep -c %.2f s: " \
+		"%.2fx grep'"'"'s throughput (target >= 0.25x), peak RSS %d kB " \
+		"(target < 20480 kB)\n", n, mb, m, $3, $1,
+		($3 > 0 ? $1 / $3 : 0), $4 }')"
+	[ -s "$tmp/notes" ] && grep '^report:' "$tmp/notes" | tee -a "$results"
+	rm -f "$rlog"
+fi
 [ -x "$milter" ] || say "dkimlens-milter not built: OpenDKIM alone"
 say ""
 say "per-run logs: $outdir/*.log"
