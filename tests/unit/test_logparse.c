@@ -38,8 +38,8 @@ static void
 test_report_format_round_trip(void **state)
 {
 	struct report_made	 made[2] = {
-		{ "example.com", "sel1", "rsa-sha256" },
-		{ "ex\x01" "ample.com", "s 2", "ed25519-sha256" },
+		{ "example.com", "sel1", "rsa-sha256", "published" },
+		{ "ex\x01" "ample.com", "s 2", "ed25519-sha256", NULL },
 	};
 	struct report		 r;
 	char			*line, full[20000];
