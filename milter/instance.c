@@ -91,20 +91,24 @@ dir_of(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)(slash - path), path);
 }
 
-/* dir_exists - the directory holding path exists; -1 with err if not */
+/*
+ * dir_exists - the directory holding path exists; -1 with err naming
+ * the option (what) and its value if not
+ */
 static int
-dir_exists(const char *what, const char *path, struct errbuf *err)
+dir_exists(const char *what, const char *value, const char *path,
+    struct errbuf *err)
 {
 	struct stat	 st;
 	char		 dir[PATH_MAX], ebuf[128];
 
 	dir_of(path, dir, sizeof(dir));
 	if (stat(dir, &st) == -1)
-		return errbuf_set(err, "%s %s: directory %s: %s", what, path,
+		return errbuf_set(err, "%s %s: directory %s: %s", what, value,
 		    dir, errtext(errno, ebuf, sizeof(ebuf)));
 	if (!S_ISDIR(st.st_mode))
 		return errbuf_set(err, "%s %s: %s is not a directory", what,
-		    path, dir);
+		    value, dir);
 	return 0;
 }
 
@@ -193,7 +197,7 @@ instance_lock(const char *path, struct errbuf *err)
 
 	if (path == NULL)
 		return 0;
-	if (dir_exists("PidFile", path, err) == -1)
+	if (dir_exists("PidFile", path, path, err) == -1)
 		return -1;
 	for (i = 0;; i++) {
 		if ((fd = open_pidfile(path, 1, err)) == -1)
@@ -437,7 +441,7 @@ check(const char *spec, struct sockspec *s, struct errbuf *err)
 		return -1;
 	if (s->family != AF_UNIX)
 		return inet_bindable(spec, s, err);
-	if (dir_exists("Socket", s->path, err) == -1)
+	if (dir_exists("Socket", spec, s->path, err) == -1)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.%ld", s->path, (long)getpid());
 	if (unix_bindable(spec, tmp, err) == -1)
@@ -464,7 +468,7 @@ instance_check(const char *spec, const char *pidfile, long *running_out,
 
 	*running_out = 0;
 	if (pidfile != NULL) {
-		if (dir_exists("PidFile", pidfile, err) == -1)
+		if (dir_exists("PidFile", pidfile, pidfile, err) == -1)
 			return -1;
 		if (lstat(pidfile, &st) == 0) {
 			if ((fd = open_pidfile(pidfile, 0, err)) == -1)

@@ -321,10 +321,11 @@ static void
 stop(int sig)
 {
 	sigset_t	 set;
-	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
-	time_t		 end = time(NULL) + STOP_WAIT_S;
+	struct timespec	 ts = { 0, 50 * 1000 * 1000 }, now, end;
 	unsigned int	 n;
 
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += STOP_WAIT_S;
 	instance_unlisten();
 	instance_release();
 	n = in_progress();
@@ -334,11 +335,16 @@ stop(int sig)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	while (in_progress() > 0 && time(NULL) < end)
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (in_progress() == 0 || now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
 		if (sigtimedwait(&set, NULL, &ts) != -1) {
 			mlog(LOG_INFO, "stopping at once (second signal)");
 			break;
 		}
+	}
 	cut = in_progress();
 	/* before smfi_stop(), which waits for the listener's lock */
 	instance_wake();
