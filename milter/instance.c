@@ -39,6 +39,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -272,6 +273,8 @@ struct sockspec {
 	char	 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char	 host[256];	/* empty: any address */
 	char	 port[16];
+	long	 pid;		/* who listens there, when in use */
+	char	 comm[32];
 };
 
 /* parse - spec into s; -1 with err */
@@ -428,6 +431,93 @@ inet_bindable(const char *spec, const struct sockspec *s, struct errbuf *err)
 }
 
 /*
+ * listen_inode - the inode of a socket listening at s, from Linux's
+ * /proc/net tables (tcp, tcp6: state 0A; unix: flag __SO_ACCEPTCON), or 0
+ */
+static unsigned long
+listen_inode(const struct sockspec *s)
+{
+	static const char *const tables[] = { "/proc/net/tcp",
+	    "/proc/net/tcp6" };
+	FILE		*f;
+	char		 line[1024], path[sizeof(s->path)];
+	unsigned long	 ino = 0, flags;
+	unsigned int	 port, want, st;
+	size_t		 i;
+
+	if (s->family == AF_UNIX) {
+		if ((f = fopen("/proc/net/unix", "re")) == NULL)
+			return 0;
+		while (ino == 0 && fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "%*s %*s %*s %lx %*s %*s %lu %107s",
+			    &flags, &ino, path) != 3 || !(flags & 0x10000) ||
+			    strcmp(path, s->path) != 0)
+				ino = 0;
+		fclose(f);
+		return ino;
+	}
+	want = (unsigned int)strtoul(s->port, NULL, 10);
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]) && ino == 0;
+	    i++) {
+		if ((f = fopen(tables[i], "re")) == NULL)
+			continue;
+		while (ino == 0 && fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "%*s %*[0-9A-Fa-f]:%x %*s %x %*s %*s "
+			    "%*s %*s %*s %lu", &port, &st, &ino) != 3 ||
+			    port != want || st != 0x0A)
+				ino = 0;
+		fclose(f);
+	}
+	return ino;
+}
+
+/*
+ * owner - the process listening at s and its name (comm), or 0: for
+ * saying who holds a Socket, and for -n to know its own running
+ * instance (root sees every process)
+ */
+static long
+owner(const struct sockspec *s, char *comm, size_t len)
+{
+	DIR		*proc, *fds;
+	struct dirent	*p, *d;
+	char		 path[64], link[64], want[64];
+	unsigned long	 ino;
+	long		 pid = 0;
+	ssize_t		 n;
+	FILE		*f;
+
+	if ((ino = listen_inode(s)) == 0 || (proc = opendir("/proc")) ==
+	    NULL)
+		return 0;
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	while (pid == 0 && (p = readdir(proc)) != NULL) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		if ((fds = opendir(path)) == NULL)
+			continue;
+		while (pid == 0 && (d = readdir(fds)) != NULL) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s",
+			    p->d_name, d->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n > 0 && (link[n] = '\0', strcmp(link, want) == 0))
+				pid = strtol(p->d_name, NULL, 10);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	snprintf(comm, len, "?");
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if (pid != 0 && (f = fopen(path, "re")) != NULL) {
+		if (fgets(comm, (int)len, f) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	return pid;
+}
+
+/*
  * check - can Socket be listened on?  0 yes; 1 in use (a live unix
  * socket, a port taken); -1 another problem, in err.
  */
@@ -435,28 +525,37 @@ static int
 check(const char *spec, struct sockspec *s, struct errbuf *err)
 {
 	char	 tmp[sizeof(s->path)];
+	size_t	 n;
 	int	 rc;
 
 	if (parse(spec, s, err) == -1)
 		return -1;
 	if (s->family != AF_UNIX)
-		return inet_bindable(spec, s, err);
-	if (dir_exists("Socket", spec, s->path, err) == -1)
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.%ld", s->path, (long)getpid());
-	if (unix_bindable(spec, tmp, err) == -1)
-		return -1;
-	if ((rc = unix_live(spec, s->path, err)) == 1)
-		errbuf_set(err, "Socket %s: another process listens on %s",
-		    spec, s->path);
+		rc = inet_bindable(spec, s, err);
+	else {
+		if (dir_exists("Socket", spec, s->path, err) == -1)
+			return -1;
+		snprintf(tmp, sizeof(tmp), "%s.%ld", s->path, (long)getpid());
+		if (unix_bindable(spec, tmp, err) == -1)
+			return -1;
+		if ((rc = unix_live(spec, s->path, err)) == 1)
+			errbuf_set(err, "Socket %s: another process listens "
+			    "on %s", spec, s->path);
+	}
+	if (rc == 1 && (s->pid = owner(s, s->comm, sizeof(s->comm))) != 0) {
+		n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n, " (%s, pid %ld)",
+		    s->comm, s->pid);
+	}
 	return rc;
 }
 
 /*
  * instance_check - for -n: Socket can be listened on, PidFile's
  * directory exists and the PidFile is safe to write.  A Socket in use is
- * no error while a running instance holds the PidFile: a restart takes
- * it over; *running_out is then that instance's pid, else 0.
+ * no error while a running instance holds it or the PidFile (-n runs
+ * before a reload, too): a restart takes it over; *running_out is then
+ * that instance's pid, else 0.
  */
 int
 instance_check(const char *spec, const char *pidfile, long *running_out,
@@ -478,7 +577,11 @@ instance_check(const char *spec, const char *pidfile, long *running_out,
 		}
 	}
 	rc = check(spec, &s, err);
-	if (rc == 1 && *running_out != 0) {
+	/* in use by our own running instance: what a restart replaces */
+	if (rc == 1 && (*running_out != 0 || strcmp(s.comm, MILTER_NAME) ==
+	    0)) {
+		if (*running_out == 0)
+			*running_out = s.pid;
 		errbuf_clear(err);
 		return 0;
 	}
