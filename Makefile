@@ -75,7 +75,7 @@ BENCH_BIN := $(if $(BENCH_SRC),$(B)/tests/bench/milterload)
 # Helper programs of the script suites: tests/SUITE/X.c is one program.
 SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
 	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/hostile/*.c \
-	tests/report/*.c))
+	tests/report/*.c tests/daemon/*.c))
 SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 

@@ -26,6 +26,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +84,6 @@ struct conn {
 	size_t			 nsg;
 };
 
-/* messages between MAIL FROM and their end, for a clean stop */
-static pthread_mutex_t	 busy_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned int	 busy;
-
 /*
  * accept - libmilter's accept(), plus TCP_NODELAY on the new socket.
  *
@@ -99,44 +96,22 @@ static unsigned int	 busy;
  * symbol search order, so libmilter's calls (shared or static library)
  * land here.  The real work is accept4(), a different symbol, so there is
  * no recursion and no dlsym().  On a unix socket setsockopt fails
- * harmlessly.
+ * harmlessly.  While stopping, the listening descriptor is a pipe
+ * (instance.c): nothing to accept there, which libmilter's listener
+ * takes calmly as EAGAIN (ENOTSOCK would count as a failure).
  */
 int
 accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict len)
 {
 	int	 s, one = 1;
 
-	if ((s = accept4(fd, addr, len, 0)) == -1)
+	if ((s = accept4(fd, addr, len, 0)) == -1) {
+		if (errno == ENOTSOCK)
+			errno = EAGAIN;
 		return -1;
+	}
 	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return s;
-}
-
-/*
- * conn_busy - messages in progress now.  Idle connections do not count:
- * Postfix keeps a milter connection for a whole SMTP session.
- */
-unsigned int
-conn_busy(void)
-{
-	unsigned int	 n;
-
-	pthread_mutex_lock(&busy_lock);
-	n = busy;
-	pthread_mutex_unlock(&busy_lock);
-	return n;
-}
-
-/* hold - count a message in progress (+1) or done (-1) */
-static void
-hold(int delta)
-{
-	pthread_mutex_lock(&busy_lock);
-	if (delta > 0)
-		busy++;
-	else
-		busy--;
-	pthread_mutex_unlock(&busy_lock);
 }
 
 /* conn_new - a connection with no client known yet */
@@ -220,10 +195,8 @@ reset(struct conn *c)
 	c->forged = NULL;
 	c->nares = c->nforged = 0;
 	c->limit[0] = '\0';
-	if (c->st != NULL) {
+	if (c->st != NULL)
 		state_put(c->st);
-		hold(-1);
-	}
 	c->st = NULL;
 	c->auth = c->internal = c->failed = 0;
 	c->what = DO_NOTHING;
@@ -264,7 +237,6 @@ conn_mail(struct conn *c, const char *auth_authen)
 {
 	reset(c);
 	c->st = state_get();
-	hold(1);
 	c->auth = auth_authen != NULL && auth_authen[0] != '\0';
 	c->internal = netlist_match(c->st->internal, c->addr, c->host);
 }

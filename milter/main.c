@@ -4,11 +4,13 @@
  *   dkimlens-milter [-fnv] [-c FILE]
  *
  * Start-up order: read the configuration and every key (as root), look
- * up UserID, detach (unless -f), open the socket, write the PidFile,
- * drop privileges, then serve.  Errors before serving go to stderr (and
- * syslog); a daemon's parent exits only when the child is serving, with
- * its status.  SIGHUP reloads configuration and keys (see reloader());
- * SIGTERM stops libmilter, which lets smfi_main() return.
+ * up UserID, detach (unless -f), lock and write the PidFile, open the
+ * socket, drop privileges, then serve.  Errors before serving go to
+ * stderr (and syslog); a daemon's parent exits only when the child is
+ * serving, with its status.  SIGHUP reloads configuration and keys;
+ * SIGTERM (or SIGINT) stops accepting at once, lets the messages in
+ * progress finish for up to STOP_WAIT_S, then stops (see signals() and
+ * instance.c); a second SIGTERM stops at once.
  *
  * Exit status: 0 stopped cleanly, or -n found the configuration good;
  * 78 (EX_CONFIG) configuration error; 64 usage; 1 anything else.
@@ -69,8 +71,8 @@ static char		*conf_abs;	/* for reloads after chdir("/") */
 static int		 log_syslog;	/* syslog is open */
 static int		 log_stderr = 1;	/* -f, or still starting */
 static int		 verbose;	/* -v */
-static char		 sockbuf[CONF_LINE_MAX];	/* libmilter keeps it */
-static char		 pidfile[CONF_LINE_MAX];	/* removed at exit */
+static unsigned int	 inflight;	/* messages holding a state */
+static unsigned int	 cut;		/* in progress when we stopped */
 
 /* the key lookup threads (DNSLookupThreads), started before serving */
 struct lookup_pool	*milter_pool;
@@ -194,7 +196,12 @@ fail:
 	return NULL;
 }
 
-/* state_get - the current state, held until state_put */
+/*
+ * state_get - the current state for one message, held until state_put.
+ * A message holds a state from its start (MAIL FROM) to its end, abort
+ * or close, so the holders are the messages in progress that a stop
+ * waits for.
+ */
 struct state *
 state_get(void)
 {
@@ -203,6 +210,7 @@ state_get(void)
 	pthread_mutex_lock(&state_lock);
 	st = current;
 	st->refs++;
+	inflight++;
 	pthread_mutex_unlock(&state_lock);
 	return st;
 }
@@ -215,9 +223,22 @@ state_put(struct state *st)
 
 	pthread_mutex_lock(&state_lock);
 	last = --st->refs == 0 && st != current;
+	inflight--;
 	pthread_mutex_unlock(&state_lock);
 	if (last)
 		state_free(st);
+}
+
+/* in_progress - messages in progress now */
+static unsigned int
+in_progress(void)
+{
+	unsigned int	 n;
+
+	pthread_mutex_lock(&state_lock);
+	n = inflight;
+	pthread_mutex_unlock(&state_lock);
+	return n;
 }
 
 /* state_swap - install st; the old one goes with its last message */
@@ -280,51 +301,109 @@ show_warnings(const struct conf *c)
 }
 
 /*
- * reloader - wait for SIGHUP and reload.  SIGHUP is blocked in every
- * thread (see main), so only this thread's sigwaitinfo() takes it;
- * libmilter's own signal thread is kept off it by sigwait() below.
- * A reload that fails keeps the running configuration; messages in
- * flight finish with the state they started with.
+ * reload - SIGHUP: build a new state and swap it in.  A reload that
+ * fails keeps the running configuration; messages in flight finish with
+ * the state they started with.
  */
-static void *
-reloader(void *arg)
+static void
+reload(void)
+{
+	struct state	*st;
+	struct errbuf	 err;
+
+	errbuf_clear(&err);
+	if ((st = state_build(conf_abs != NULL ? conf_abs : conf_file,
+	    &err)) == NULL) {
+		mlog(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err.msg);
+		return;
+	}
+	show_warnings(st->conf);
+	pthread_mutex_lock(&state_lock);
+	restart_needed(current->conf, st->conf);
+	pthread_mutex_unlock(&state_lock);
+	state_swap(st);
+	keywatch_load(st);
+	mlog(LOG_INFO, "reloaded %s: %zu keys", conf_file,
+	    table_nkeys(st->table));
+}
+
+/*
+ * stop - SIGTERM or SIGINT: stop accepting and give up the Socket and
+ * the PidFile at once, so that a new instance can start; wait up to
+ * STOP_WAIT_S for the messages in progress (a second signal ends the
+ * wait); then let smfi_main() return.  libmilter is told to stop only
+ * after the wait: its workers stop serving at that moment (instance.c).
+ */
+static void
+stop(int sig)
 {
 	sigset_t	 set;
-	struct state	*st, *old;
-	struct errbuf	 err;
+	struct timespec	 ts = { 0, 50 * 1000 * 1000 }, now, end;
+	unsigned int	 n;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += STOP_WAIT_S;
+	instance_unlisten();
+	instance_release();
+	n = in_progress();
+	mlog(LOG_INFO, "%s: stopping: no new connections, %u message%s in "
+	    "progress", sig == SIGINT ? "SIGINT" : "SIGTERM", n,
+	    n == 1 ? "" : "s");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (in_progress() == 0 || now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
+		if (sigtimedwait(&set, NULL, &ts) != -1) {
+			mlog(LOG_INFO, "stopping at once (second signal)");
+			break;
+		}
+	}
+	cut = in_progress();
+	/* before smfi_stop(), which waits for the listener's lock */
+	instance_wake();
+	smfi_stop();
+}
+
+/*
+ * signals - the thread that takes SIGHUP, SIGTERM and SIGINT.  They are
+ * blocked in every thread (see main), so only this thread's
+ * sigwaitinfo() takes them; libmilter's own signal thread is kept off
+ * them by sigwait() below.
+ */
+static void *
+signals(void *arg)
+{
+	sigset_t	 set;
+	int		 sig;
 
 	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	for (;;) {
-		if (sigwaitinfo(&set, NULL) == -1)
+		if ((sig = sigwaitinfo(&set, NULL)) == -1)
 			continue;
-		errbuf_clear(&err);
-		if ((st = state_build(conf_abs != NULL ? conf_abs : conf_file,
-		    &err)) == NULL) {
-			mlog(LOG_ERR, "reload failed, keeping the running "
-			    "configuration: %s", err.msg);
-			continue;
+		if (sig == SIGHUP)
+			reload();
+		else {
+			stop(sig);
+			return NULL;
 		}
-		show_warnings(st->conf);
-		old = state_get();
-		restart_needed(old->conf, st->conf);
-		state_put(old);
-		state_swap(st);
-		keywatch_load(st);
-		mlog(LOG_INFO, "reloaded %s: %zu keys", conf_file,
-		    table_nkeys(st->table));
 	}
-	return NULL;
 }
 
 /*
  * sigwait - the one libmilter calls.  libmilter's signal thread waits
- * for SIGHUP, SIGTERM and SIGINT and stops the filter on any of them;
- * dkimlens gives SIGHUP its usual daemon meaning, reload.  This
+ * for SIGHUP, SIGTERM and SIGINT and stops the filter on any of them at
+ * once, which with its worker pool cuts the messages in progress; this
  * definition comes first in the symbol search order, so libmilter's call
- * lands here: it waits for the same set minus SIGHUP, which is left to
- * reloader() (that uses sigwaitinfo(), not this).
+ * lands here and waits for none of the three, which are signals()'s.
  */
 int
 sigwait(const sigset_t *restrict set, int *restrict sig)
@@ -334,6 +413,8 @@ sigwait(const sigset_t *restrict set, int *restrict sig)
 
 	mine = *set;
 	sigdelset(&mine, SIGHUP);
+	sigdelset(&mine, SIGTERM);
+	sigdelset(&mine, SIGINT);
 	do
 		s = sigwaitinfo(&mine, NULL);
 	while (s == -1 && errno == EINTR);
@@ -341,6 +422,13 @@ sigwait(const sigset_t *restrict set, int *restrict sig)
 		return errno;
 	*sig = s;
 	return 0;
+}
+
+/* wakeup - SIGUSR1 only ends the listener's poll() (instance.c) */
+static void
+wakeup(int sig)
+{
+	(void)sig;
 }
 
 /*
@@ -458,30 +546,6 @@ ready(int fd)
 	}
 }
 
-/* write_pidfile - PidFile with our pid, mode 0644; 0 or -1 (logged) */
-static int
-write_pidfile(const char *path)
-{
-	char	 buf[32];
-	int	 fd, n;
-
-	if (path == NULL)
-		return 0;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1) {
-		mlog(LOG_ERR, "PidFile %s: %s", path, errtext(errno));
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (fchmod(fd, 0644) == -1 || write(fd, buf, (size_t)n) != n) {
-		mlog(LOG_ERR, "PidFile %s: %s", path, errtext(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* open_syslog - syslog with the configured facility */
 static void
 open_syslog(const struct conf *c)
@@ -498,39 +562,43 @@ open_syslog(const struct conf *c)
 	log_syslog = 1;
 }
 
-/* check_only - -n: everything start-up reads, then a summary */
+/*
+ * check_only - -n: everything start-up reads, that the Socket can be
+ * listened on and the PidFile written, then a summary
+ */
 static int
 check_only(const struct state *st, const struct privsep *ps)
 {
-	size_t	 i;
+	struct errbuf	 err;
+	char		 running[64] = "";
+	size_t		 i;
+	long		 pid;
 
 	for (i = 0; i < st->conf->nwarnings; i++)
 		fprintf(stderr, "%s: warning: %s\n", MILTER_NAME,
 		    st->conf->warning[i]);
+	errbuf_clear(&err);
+	if (instance_check(st->conf->socket, st->conf->pidfile, &pid,
+	    &err) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", MILTER_NAME, conf_file,
+		    err.msg);
+		return EX_CONFIG_;
+	}
+	if (pid != 0)
+		snprintf(running, sizeof(running), ", running as pid %ld", pid);
 	printf("%s: ok: Socket %s, Mode %s%s, %zu signing key%s, "
-	    "InternalHosts %zu entr%s, AuthservID %s%s%s\n", conf_file,
+	    "InternalHosts %zu entr%s, AuthservID %s%s%s%s\n", conf_file,
 	    st->conf->socket, st->conf->mode & CONF_MODE_SIGN ? "s" : "",
 	    st->conf->mode & CONF_MODE_VERIFY ? "v" : "",
 	    table_nkeys(st->table), table_nkeys(st->table) == 1 ? "" : "s",
 	    netlist_count(st->internal), netlist_count(st->internal) == 1 ?
 	    "y" : "ies", st->authserv_id, ps->set ? ", UserID " : "",
-	    ps->set ? st->conf->user : "");
+	    ps->set ? st->conf->user : "", running);
 	/* each key's selector in DNS: a warning, never a failure (the
 	 * host may be offline, the record not yet published) */
 	fflush(stdout);
 	(void)keywatch_check_now(st);
 	return 0;
-}
-
-/* stop_wait - give messages in progress a moment to finish */
-static void
-stop_wait(void)
-{
-	struct timespec	 ts = { 0, 100 * 1000 * 1000 };
-	int		 i;
-
-	for (i = 0; i < STOP_WAIT_S * 10 && conn_busy() > 0; i++)
-		nanosleep(&ts, NULL);
 }
 
 static const struct option longopts[] = {
@@ -542,14 +610,16 @@ static const struct option longopts[] = {
 int
 main(int argc, char *argv[])
 {
-	struct state	*st;
-	struct privsep	 ps;
-	struct errbuf	 err;
-	sigset_t	 set;
-	pthread_t	 tid;
-	int		 ch, check = 0, foreground = 0, readyfd = -1, rc;
-	const char	*sock;
-	char		 vbuf[256];
+	struct state		*st;
+	struct privsep		 ps;
+	struct errbuf		 err;
+	struct sigaction	 sa;
+	sigset_t		 set;
+	pthread_t		 tid;
+	int			 ch, check = 0, foreground = 0, readyfd = -1;
+	int			 rc;
+	const char		*sock;
+	char			 vbuf[256];
 
 	while ((ch = getopt_long(argc, argv, "c:fnvhV", longopts, NULL)) !=
 	    -1) {
@@ -583,15 +653,21 @@ main(int argc, char *argv[])
 	/*
 	 * SIGHUP, SIGTERM and SIGINT are blocked before any thread exists,
 	 * so that every thread (ours, libmilter's, the verifier's lookups)
-	 * inherits the mask: reloader() takes SIGHUP, libmilter's signal
-	 * thread the others (a SIGTERM during start-up waits for it).
+	 * inherits the mask: signals() takes them (a SIGTERM during
+	 * start-up waits for it).  SIGUSR1 is blocked too, except in the
+	 * thread that runs libmilter's listener (see instance.c).
 	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wakeup;	/* no SA_RESTART: poll() must return */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	log_set_sink(lib_sink, verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 
 	errbuf_clear(&err);
@@ -615,45 +691,46 @@ main(int argc, char *argv[])
 	if (st->conf->umask != -1)
 		umask((mode_t)st->conf->umask);
 
-	snprintf(sockbuf, sizeof(sockbuf), "%s", st->conf->socket);
-	sock = sockbuf;
-	if (smfi_register(callbacks_desc) == MI_FAILURE ||
-	    smfi_setconn(sockbuf) == MI_FAILURE) {
-		mlog(LOG_ERR, "libmilter refused Socket %s", sock);
+	sock = st->conf->socket;
+	/* the PidFile lock first: a second instance leaves the socket be */
+	if (instance_lock(st->conf->pidfile, &err) == -1) {
+		mlog(LOG_ERR, "%s", err.msg);
 		return 1;
 	}
+	/* packets as large as MTAs send (one header field up to Postfix's
+	 * header_size_limit): more than libmilter's 64 KB default */
 	(void)smfi_setmaxdatasize(MILTER_DATA_MAX);
-	if (smfi_opensocket(true) == MI_FAILURE) {
-		mlog(LOG_ERR, "cannot listen on %s (in use, or no permission?)",
-		    sock);
+	if (smfi_register(callbacks_desc) == MI_FAILURE ||
+	    instance_listen(sock, &ps, &err) == -1) {
+		mlog(LOG_ERR, "%s", err.msg[0] != '\0' ? err.msg :
+		    "libmilter refused to register the filter");
+		instance_end();
 		return 1;
 	}
-	if (strncmp(sock, "unix:", 5) == 0 || strncmp(sock, "local:", 6) ==
-	    0 || sock[0] == '/') {
-		if (privsep_chown(strchr(sock, '/'), &ps, &err) == -1)
-			mlog(LOG_WARNING, "%s", err.msg);
-	}
-	if (write_pidfile(st->conf->pidfile) == -1)
-		return 1;
-	if (st->conf->pidfile != NULL)
-		snprintf(pidfile, sizeof(pidfile), "%s", st->conf->pidfile);
 	if (privsep_drop(&ps, &err) == -1) {
 		mlog(LOG_ERR, "UserID %s: %s", st->conf->user, err.msg);
+		instance_end();
 		return 1;
 	}
 	if ((milter_pool = lookup_pool_new(st->conf->dns_threads, &err)) ==
 	    NULL) {
 		mlog(LOG_ERR, "DNSLookupThreads %u: %s", st->conf->dns_threads,
 		    err.msg);
+		instance_end();
 		return 1;
 	}
-	if (pthread_create(&tid, NULL, reloader, NULL) != 0) {
-		mlog(LOG_ERR, "cannot start the reload thread");
+	if (pthread_create(&tid, NULL, signals, NULL) != 0) {
+		mlog(LOG_ERR, "cannot start the signal thread");
+		instance_end();
 		return 1;
 	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	/* our selectors in DNS, checked off the message path */
 	if (keywatch_start(st, &err) == -1) {
 		mlog(LOG_ERR, "%s", err.msg);
+		instance_end();
 		return 1;
 	}
 	mlog(LOG_INFO, "%s %s listening on %s (Mode %s%s, %zu signing "
@@ -665,11 +742,13 @@ main(int argc, char *argv[])
 	log_stderr = foreground;
 
 	rc = smfi_main();
-	stop_wait();
-	/* after the privilege drop this may not be allowed: no matter */
-	if (pidfile[0] != '\0' && unlink(pidfile) == -1 && errno != ENOENT)
-		mlog(LOG_DEBUG, "PidFile %s: %s", pidfile, errtext(errno));
-	mlog(LOG_INFO, "stopped%s", conn_busy() > 0 ?
-	    " with messages still in progress" : "");
+	/* after the privilege drop removal may not be allowed: no matter */
+	instance_end();
+	if (cut > 0)
+		mlog(LOG_WARNING, "stopped with %u message%s still in "
+		    "progress (they get up to %d s)", cut, cut == 1 ? "" : "s",
+		    STOP_WAIT_S);
+	else
+		mlog(LOG_INFO, "stopped");
 	return rc == MI_SUCCESS ? 0 : 1;
 }

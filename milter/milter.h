@@ -2,10 +2,11 @@
  * milter - the parts of dkimlens-milter that talk to each other
  *
  * main.c: options, configuration state and its reload, logging, the
- * process life (daemon, pid file, signals).  callbacks.c: the libmilter
+ * process life (daemon, signals).  callbacks.c: the libmilter
  * xxfi_* callbacks, each a few lines calling conn.c.  conn.c: one SMTP
  * connection and its current message, from headers to the verdict line.
- * privsep.c: user lookup and the privilege drop.
+ * privsep.c: user lookup and the privilege drop.  instance.c: the
+ * PidFile lock, the Socket, and a stop that lets messages finish.
  */
 #ifndef DKIMLENS_MILTER_H
 #define DKIMLENS_MILTER_H
@@ -75,7 +76,6 @@ void		 conn_eoh(struct conn *c);
 void		 conn_body(struct conn *c, const unsigned char *data,
 		    size_t len);
 sfsistat	 conn_eom(struct conn *c, SMFICTX *ctx);
-unsigned int	 conn_busy(void);
 
 /* keywatch.c: the DNS state of our own signing keys (lib/keystate.h) */
 int		 keywatch_start(const struct state *st, struct errbuf *err);
@@ -98,5 +98,16 @@ int	privsep_unbecome(const struct privsep *ps, struct errbuf *err);
 int	privsep_drop(const struct privsep *ps, struct errbuf *err);
 int	privsep_chown(const char *path, const struct privsep *ps,
 	    struct errbuf *err);
+
+/* instance.c */
+int	instance_lock(const char *pidfile, struct errbuf *err);
+void	instance_release(void);
+int	instance_check(const char *socket, const char *pidfile,
+	    long *running_out, struct errbuf *err);
+int	instance_listen(const char *socket, const struct privsep *ps,
+	    struct errbuf *err);
+void	instance_unlisten(void);
+void	instance_wake(void);
+void	instance_end(void);
 
 #endif

@@ -4,7 +4,7 @@
 # Suites: lint, the cmocka unit tests (build/ and again in the ASan+UBSan
 # tree build-san/), the fuzz corpus replays (build-san/), then every
 # tests/SUITE/run.sh (keytool, report, interop, dns, diag, e2e, hostile,
-# deb).  Each program
+# deb, daemon).  Each program
 # prints TAP ("1..N" before or after its lines, "ok N - what", "not ok N -
 # what", "ok N - what # SKIP why").  Every program is held to its own
 # output, not to the suite's log:
@@ -27,7 +27,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 logdir=$top/build/tests/log
 mkdir -p "$logdir"
-all_suites="lint unit unit-san fuzz keytool report interop dns diag e2e hostile deb"
+all_suites="lint unit unit-san fuzz keytool report interop dns diag e2e hostile deb daemon"
 : "${SUITES:=$all_suites}"
 export DKIMLENS_TOP="$top"
 export KEYTOOL="$top/build/dkimlens-keytool"
