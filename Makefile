@@ -77,6 +77,9 @@ SUITE_SRC := $(sort $(wildcard tests/dns/*.c tests/diag/*.c \
 	tests/interop/*.c tests/e2e/*.c tests/keytool/*.c tests/hostile/*.c \
 	tests/report/*.c tests/daemon/*.c))
 SUITE_BIN := $(SUITE_SRC:%.c=$(B)/%)
+# tests/lib/failhdr.c: the e2e suite's LD_PRELOAD fault injection (not
+# in SUITE_SRC: a shared object, not a program).
+FAILHDR := $(B)/tests/lib/failhdr.so
 HDR_CHECK := $(patsubst lib/%.h,$(B)/hdrcheck/%.o,$(wildcard lib/*.h))
 
 all: $(LIB_A) $(KEYTOOL) $(if $(MILTER_SRC),$(MILTER))
@@ -119,13 +122,19 @@ $(SUITE_BIN): $(B)/%: $(B)/%.o $(LIB_A)
 # mfclient speaks the milter protocol with the benchmark's MTA side.
 $(B)/tests/hostile/mfclient: $(B)/tests/bench/mta.o $(B)/tests/bench/message.o
 
+$(FAILHDR): tests/lib/failhdr.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< \
+	    -ldl
+
 # Every public header compiles alone.
 $(B)/hdrcheck/%.o: lib/%.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -c -o $@ $<
 
 # milterload is also the report suite's MTA (a real milter run's log).
-tests: $(UNIT_BIN) $(FUZZ_BIN) $(SUITE_BIN) $(HDR_CHECK) $(BENCH_BIN)
+tests: $(UNIT_BIN) $(FUZZ_BIN) $(SUITE_BIN) $(HDR_CHECK) $(BENCH_BIN) \
+	$(FAILHDR)
 
 deps:
 	sh contrib/install-deps.sh

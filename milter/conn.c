@@ -728,10 +728,13 @@ finish_verify(struct conn *c, SMFICTX *ctx, const char *qid,
 		failed(c, "verification", &err);
 		return NULL;
 	}
-	if ((ar = ares_format(c->st->authserv_id, c->v)) == NULL ||
-	    insert(c, ctx, "Authentication-Results", ar) == -1) {
-		free(ar);
+	if ((ar = ares_format(c->st->authserv_id, c->v)) == NULL) {
 		failed(c, "Authentication-Results", NULL);
+		return NULL;
+	}
+	if (insert(c, ctx, "Authentication-Results", ar) == -1) {
+		free(ar);
+		failed(c, "smfi_insheader Authentication-Results", NULL);
 		return NULL;
 	}
 	free(ar);

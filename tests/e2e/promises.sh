@@ -9,10 +9,17 @@
 # scenario's settings cannot hide another's:
 #   main  run.sh's milter: SMTP AUTH (an smtpd port with Cyrus SASL and a
 #         sasldb), organizational-domain roles from the Public Suffix List,
-#         \xNN escaping in the verdict line, verdict=error
+#         \xNN escaping in the verdict line
+#   err   verdict=error with OnInternalError accept
 #   hup   SIGHUP: a new key takes effect, a session and a message in
 #         progress go on, a failed reload keeps the running settings
 #   tf rj every On* action as tempfail, as reject: Postfix's SMTP replies
+# err, tf and rj run with the fault injection of tests/lib/failhdr.c
+# (LD_PRELOAD, test harness only): libmilter's smfi_insheader fails for a
+# field holding "header.s=e2efault", i.e. the Authentication-Results of a
+# message signed with the selector e2efault, and for nothing else, so
+# that one message meets an internal error and the positive controls
+# sent to the same instance pass.  Real input can no longer provoke one.
 #   s     Mode s: signed, unsigned, skipped
 #   max   MaxSignatures 2
 #   slow  Nameservers is a UDP socket that never answers: the key lookups
@@ -24,7 +31,9 @@
 # it is treated otherwise) runs in the same suite run.
 
 declare -A mport sport mpid
-minst_names="hup tf rj s max slow sys unix"
+minst_names="hup err tf rj s max slow sys unix"
+FAILHDR=${FAILHDR:-$top/build/tests/lib/failhdr.so}
+fault_sel=e2efault
 auth_port= silent_port= silent_pid= logsink_pid=
 promise_zones=
 sasl_pw=e2e-secret-$$
@@ -144,10 +153,13 @@ promises_keys() {
 	    -out "$T/keys/sel3.pem" 2>/dev/null || bail "openssl genpkey sel3"
 }
 
-# promises_zones - sel3 in example.com; github.io (a public suffix of the
-# PSL's private section) and web.de; sets promise_zones for nsd_start
+# promises_zones - sel3 and the fault-injection selector (the customer's
+# key) in example.com; github.io (a public suffix of the PSL's private
+# section) and web.de; sets promise_zones for nsd_start
 promises_zones() {
 	echo "sel3._domainkey IN TXT $(rsa_txt sel3)" \
+	    >>"$T/dns/example.com.zone"
+	echo "$fault_sel._domainkey IN TXT $(rsa_txt cust)" \
 	    >>"$T/dns/example.com.zone"
 	cat >"$T/dns/github.io.zone" <<EOF
 \$TTL 300
@@ -171,8 +183,8 @@ EOF
 # socket, then every instance
 promises_milters() {
 	local name i=0
-	set -- $(free_ports 18)
-	[ $# -eq 18 ] || bail "find 18 free loopback ports"
+	set -- $(free_ports 20)
+	[ $# -eq 20 ] || bail "find 20 free loopback ports"
 	for name in $minst_names; do
 		sport[$name]=$1 mport[$name]=$2
 		shift 2
@@ -221,6 +233,11 @@ time.sleep(900)' "$silent_port" &
 	setup "syslog capture: /dev/log -> $T/m/sys/log.sock in a mount namespace"
 
 	[ -x "$MILTER" ] || return 0
+	if [ -f "$FAILHDR" ]; then
+		tap 0 "fault injection $FAILHDR is built"
+	else
+		tap 1 "fault injection $FAILHDR is built (make tests)"
+	fi
 	mkdir -p "$T/m/hup"
 	printf 'sel1._domainkey.example.com\texample.com:sel1:%s\n' \
 	    "$T/keys/sel1.pem" >"$T/m/hup/keytable"
@@ -230,6 +247,10 @@ time.sleep(900)' "$silent_port" &
 	    "KeyTable=$T/m/hup/keytable" \
 	    "SigningTable=refile:$T/m/hup/signingtable" \
 	    "MultipleSignatures=no"
+	# a fallback to another action than OnInternalError would show
+	mconf err "Socket=inet:${mport[err]}@127.0.0.1" \
+	    OnBadSignature=reject OnDNSError=reject \
+	    OnNoSignature=reject OnInternalError=accept
 	mconf tf "Socket=inet:${mport[tf]}@127.0.0.1" \
 	    OnBadSignature=tempfail OnDNSError=tempfail \
 	    OnNoSignature=tempfail OnInternalError=tempfail
@@ -244,11 +265,12 @@ time.sleep(900)' "$silent_port" &
 	    SyslogFacility=local3
 	mconf unix "Socket=unix:$T/m/unix/milter.sock" UMask=000
 	for name in $minst_names; do
-		if [ "$name" = sys ]; then
-			mstart sys nswrap "$T/m/sys"
-		else
-			mstart "$name"
-		fi
+		case $name in
+		sys)		mstart sys nswrap "$T/m/sys" ;;
+		err|tf|rj)	mstart "$name" env "LD_PRELOAD=$FAILHDR" \
+			    "DKIMLENS_FAILHDR=header.s=$fault_sel" ;;
+		*)		mstart "$name" ;;
+		esac
 	done
 }
 
@@ -356,41 +378,71 @@ p_psl() {
 	check "(escape) verdict line: no byte outside printable ASCII" \
 	    eval '[ -n "$v" ] && ! printf "%s" "$v" | LC_ALL=C grep -a -q "[^ -~]"'
 	printf '%s\n' "$v" | diag
-	# The From address in note=: outgoing, no key for it
-	mkmsg esc2 $'x\001y\351@other.example' >"$T/msg/esc2"
+	# A From address with a control and an 8-bit byte is no parsable
+	# address (lib/from.c): nothing of it is echoed, the note says so.
+	# The a= of the DKIM-Signature it carries (verified: outgoing mail
+	# without a key) is echoed, escaped, in sig1_detail.
+	{
+		printf 'DKIM-Signature: v=1; a=rsa\001sha\351; c=relaxed/relaxed;'
+		printf ' d=example.com; s=sel1; h=from; bh=AAAA; b=AAAA\r\n'
+		mkmsg esc2 $'x\001y\351@other.example'
+	} >"$T/msg/esc2"
 	q=$(send esc2 "$T/msg/esc2" news@example.com 127.0.0.1)
 	v=$(verdict "$q")
-	check "(escape) verdict line: the From address's control and 8-bit bytes in note= are \\x01 and \\xe9" \
-	    eval 'has "$v" " note=\"[^\"]*x\\\\x01y\\\\xe9@other\\.example" &&
-	    ! printf "%s" "$v" | LC_ALL=C grep -a -q "[^ -~]"'
+	check "(escape) verdict line: a From address with control and 8-bit bytes is named unparsable in note=, and nothing of it is echoed" \
+	    eval 'has "$v" " note=\"[^\"]*From does not hold one parsable address" &&
+	    ! has "$v" "x\\\\x01y|other\\.example"'
+	check "(escape) verdict line: sig1_detail names a= with its control and 8-bit bytes as \\x01 and \\xe9" \
+	    has "$v" ' sig1_detail="a=rsa\\x01sha\\xe9"'
+	check "(escape) verdict line (esc2): no byte outside printable ASCII" \
+	    eval '[ -n "$v" ] && ! printf "%s" "$v" | LC_ALL=C grep -a -q "[^ -~]"'
 	printf '%s\n' "$v" | diag
 }
 
-# header_flood ID N - a message (from news@example.com) with N more header
-# fields than the milter keeps (HDR_MAX_FIELDS is 1000)
-header_flood() {
-	local i=0
-	{
-		while [ $i -lt "$2" ]; do
-			printf 'X-Filler-%d: x\r\n' $i
-			i=$((i + 1))
-		done
-		mkmsg "$1" news@example.com
-	}
+# fault_msg ID - $T/msg/ID: a message from news@example.com signed with the
+# customer's key under the selector e2efault (published: it passes), whose
+# Authentication-Results the fault injection refuses to insert
+fault_msg() {
+	mkmsg "$1" news@example.com >"$T/msg/$1.plain"
+	$DKIMPY sign "$T/keys/cust.pem" example.com "$fault_sel" \
+	    <"$T/msg/$1.plain" >"$T/msg/$1"
+}
+
+# error_reason LINE - the verdict line of a failed Authentication-Results
+# insertion: verdict=error, the reason names it
+error_reason() {
+	has "$1" " verdict=error " &&
+	    has "$1" ' reason="smfi_insheader Authentication-Results: failed"'
 }
 
 # 4. verdict=error (OnInternalError accept): the mail still goes through.
 p_error() {
-	local q f v
-	header_flood err1 1100 >"$T/msg/err1"
-	q=$(send err1 "$T/msg/err1" news@example.com 127.0.0.2)
-	f=$(delivered "$q")
+	local q f v log
+	log=$(mlogf err)
+	fault_msg err1
+	q=$(send err1main "$T/msg/err1" news@example.com 127.0.0.2)
 	v=$(verdict "$q")
-	check "(error) a header of 1100+ fields: verdict=error, the reason names the limit, action=accept" \
-	    eval 'has "$v" " verdict=error " && has "$v" "reason=\"[^\"]*1000 fields" &&
-	    has "$v" " action=accept$"'
-	check "(error) and the message is delivered (OnInternalError accept)" \
-	    test -n "$f"
+	check "(error) control: without fault injection (main milter) the s=$fault_sel message passes" \
+	    eval 'has "$v" " verdict=pass " &&
+	    has "$v" " sig1=d:example\.com,s:$fault_sel,[^ ]*result:pass"'
+	q=$(sendp "${sport[err]}" err-pass "$T/msg/b1" news@example.com \
+	    127.0.0.2)
+	f=$(delivered "$q")
+	v=$(mverdict err "$q")
+	check "(error) control: the err instance passes a message the fault does not hit: verdict=pass, action=accept, Authentication-Results added" \
+	    eval '[ -n "$f" ] && [ -n "$(ours "$f")" ] &&
+	    has "$v" " verdict=pass " && has "$v" " action=accept$"'
+	q=$(sendp "${sport[err]}" err1 "$T/msg/err1" news@example.com \
+	    127.0.0.2)
+	f=$(delivered "$q")
+	v=$(mverdict err "$q")
+	check "(error) smfi_insheader fails for the Authentication-Results (injected, logged by failhdr)" \
+	    grep -a -q "^failhdr: smfi_insheader Authentication-Results refused" \
+	    "$log"
+	check "(error) verdict line: verdict=error, reason names the failed smfi_insheader, action=accept (OnInternalError; the other On* are reject)" \
+	    eval 'error_reason "$v" && has "$v" " action=accept$"'
+	check "(error) the message is delivered (OnInternalError accept), with no Authentication-Results of ours" \
+	    eval '[ -n "$f" ] && [ -z "$(ours "$f")" ]'
 	printf '%s\n' "$v" | diag
 }
 
@@ -429,7 +481,7 @@ p_actions() {
 	# nsd does not serve dnsfail.example: REFUSED, a temporary failure
 	$DKIMPY sign "$T/keys/cust.pem" dnsfail.example cust \
 	    <"$T/msg/act_dns.plain" >"$T/msg/act_dns"
-	header_flood act_int 1100 >"$T/msg/act_int"
+	fault_msg act_int
 	for inst in tf rj; do
 		if [ $inst = tf ]; then code=451 cls=4; else code=550 cls=5; fi
 		# the positive control: a message that passes is accepted
@@ -463,6 +515,9 @@ p_actions() {
 			    eval '[ -z "$q" ] && has "$r" "^$want"'
 			check "($inst) $opt: the verdict line says action=$([ $cls = 4 ] && echo tempfail || echo reject)" \
 			    has "$v" " action=$([ $cls = 4 ] && echo tempfail || echo reject)$"
+			[ $what = int ] &&
+			    check "($inst) $opt: the verdict line says verdict=error, naming the failed smfi_insheader" \
+			    error_reason "$v"
 			[ -n "$r" ] || tail -3 "$T/swaks.$inst-$what" | diag
 			printf '%s\n' "$v" | cut -c1-300 | diag
 		done
