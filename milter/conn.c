@@ -834,7 +834,8 @@ conn_eom(struct conn *c, SMFICTX *ctx)
 	if (line != NULL)
 		mlog(LOG_INFO, "%s", line);
 	else
-		mlog(LOG_ERR, "%s: out of memory for the verdict line",
+		mlog(LOG_ERR, "%s: no verdict line: over REPORT_MAX (16 KB) "
+		    "or out of memory",
 		    qid != NULL ? qid : "NOQUEUE");
 	free(line);
 	rc = reply(ctx, act, c->failed ? "internal error" : what_of(m),
