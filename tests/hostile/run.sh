@@ -117,6 +117,7 @@ umask 022
 	echo
 } >"$T/example.com.zone"
 nsd_start_any "$T/nsd" 127.0.0.1 example.com="$T/example.com.zone" \
+    qqq.com="$T/example.com.zone" \
     2>"$T/nsd.err" || { diag <"$T/nsd.err"; bail "nsd starts"; }
 pids="$pids $NSD_PID"
 dns_port=$NSD_PORT
@@ -391,6 +392,90 @@ check "NXDOMAIN: 8 key lookups and at most 4 hint probes ($nq queries)" \
 check "NXDOMAIN: the verdict line names the probe budget" \
     has "$T/lines" 'hint probes skipped: over the budget of 4 per message'
 [ $failed -gt $f0 ] && { show; diag <"$T/nxd.log"; }
+
+# ------------------------------------------- 8. the From field and names
+# (issue 8 items 3, 4, 5, 7): real signatures by python3-dkim with the
+# key nsd serves for example.com and qqq.com
+
+# dkimpy DOMAIN IN OUT - sign IN as d=DOMAIN s=sel1 (From signed once)
+dkimpy() {
+	$PY "$DKIMLENS_TOP/tests/e2e/dkimpy.py" sign "$T/keys/sel1.pem" "$1" sel1 \
+	    <"$2" >"$3" 2>"$T/dkimpy.err" || { diag <"$T/dkimpy.err"; bail "python3-dkim signs"; }
+}
+# ascii_only FILE REGEX - the lines matching REGEX hold printable ASCII only
+ascii_only() {
+	grep -E -- "$2" "$1" | grep -q . &&
+	    ! grep -E -- "$2" "$1" | LC_ALL=C grep -q '[^ -~]'
+}
+
+# 3. A quoted string in the From domain is no domain: ceo@"x".com was read
+# as qqq.com, and a valid d=qqq.com signature passed as the author's.
+{
+	printf 'From: Boss <ceo@"x".com>\nTo: rcpt@example.net\n'
+	printf 'Subject: quoted\nMessage-ID: <quoted@hostile.test>\n'
+	body
+} >"$T/msg/quoted.in"
+dkimpy qqq.com "$T/msg/quoted.in" "$T/msg/quoted.eml"
+f0=$failed
+send keys "$T/msg/quoted.eml"
+check "quoted From domain: the d=qqq.com signature itself verifies" \
+    has "$T/out" "^insheader 0 Authentication-Results +$AUTHSERV;.*dkim=pass .*header.d=qqq.com"
+check "quoted From domain: no author domain (from=\"\"), not role:author, not verdict=pass" \
+    eval 'has "$T/lines" " from=\"\" " && ! has "$T/lines" "role:author" &&
+    ! has "$T/lines" "verdict=pass "'
+[ $failed -gt $f0 ] && show
+
+# 4. A second, unsigned From on top of a message whose From is signed once
+# (as SES and Gmail sign): the message has no author.
+{
+	head_common twofrom
+	body
+} >"$T/msg/twofrom.in"
+dkimpy example.com "$T/msg/twofrom.in" "$T/msg/twofrom.signed"
+{ printf 'From: Mallory <ceo@example.com>\r\n'; cat "$T/msg/twofrom.signed"; } \
+    >"$T/msg/twofrom.eml"
+f0=$failed
+send keys "$T/msg/twofrom.eml"
+check "two From fields: not role:author and not verdict=pass" \
+    eval 'has "$T/lines" "verdict=" && ! has "$T/lines" "role:author" &&
+    ! has "$T/lines" "verdict=pass "'
+check "two From fields: the hint says the message has several From fields" \
+    has "$T/lines" 'hint="[^"]*From'
+# the control: the message as signed passes as the author's
+send keys "$T/msg/twofrom.signed"
+check "two From fields (control): the message as signed is verdict=pass role:author" \
+    eval 'has "$T/lines" "verdict=pass " && has "$T/lines" "role:author"'
+[ $failed -gt $f0 ] && show
+
+# 5. An s= over 127 octets is permerror, never looked up cut short.
+long=$(head -c 140 /dev/zero | tr '\0' s)
+{
+	sig example.com "$long"
+	head_common longsel
+	body
+} >"$T/msg/longsel.eml"
+f0=$failed
+send keys "$T/msg/longsel.eml"
+check "s= of 140 octets: dkim=permerror in Authentication-Results" \
+    has "$T/out" "^insheader 0 Authentication-Results +$AUTHSERV;.*dkim=permerror"
+check "s= of 140 octets: the verdict line says sig-tag-too-long" \
+    has "$T/lines" 'reason:sig-tag-too-long'
+[ $failed -gt $f0 ] && show
+
+# 7. Raw 8-bit bytes and DEL in an unparsed d= and s= never reach the
+# Authentication-Results header.
+{
+	sig "$(printf 'ex\344mple.com')" "$(printf 'se\177l')"
+	head_common eightbit
+	body
+} >"$T/msg/eightbit.eml"
+f0=$failed
+send keys "$T/msg/eightbit.eml"
+check "8-bit d= and DEL in s=: our Authentication-Results holds printable ASCII only" \
+    ascii_only "$T/out" '^insheader 0 Authentication-Results'
+check "8-bit d= and DEL in s=: the verdict line holds printable ASCII only" \
+    ascii_only "$T/lines" 'verdict='
+[ $failed -gt $f0 ] && show
 
 # ------------------------------------------- the milters survived
 
