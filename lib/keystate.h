@@ -31,7 +31,12 @@
 #include "lib/dns.h"
 #include "lib/errbuf.h"
 
-#define KEYSTATE_TTL_MIN	30	/* seconds between checks, at least */
+/*
+ * A record with a TTL of a few seconds is checked that often: one TXT
+ * query per key to the configured resolver, which caches it for the same
+ * TTL, so a change (a deleted or replaced record) is seen within seconds.
+ */
+#define KEYSTATE_TTL_MIN	5	/* seconds between checks, at least */
 #define KEYSTATE_TTL_MAX	86400	/* and at most */
 #define KEYSTATE_RETRY		60	/* after a DNS error */
 

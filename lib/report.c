@@ -249,7 +249,11 @@ report_outgoing(const struct report *r, const struct verifier *v)
 		sigs[i] = verifier_sig(v, i);
 	out.sigs = sigs;
 	out.nsigs = n;
-	if (v != NULL && (out.hint == NULL || out.hint[0] == '\0'))
+	/* "the From domain is not DKIM-signing this mail" (esp-only,
+	 * third-party) is untrue of mail we have just signed for it */
+	if (v != NULL && (out.hint == NULL || out.hint[0] == '\0') &&
+	    !(r->nmade > 0 && (verifier_verdict(v) == MSG_ESP_ONLY ||
+	    verifier_verdict(v) == MSG_THIRD_PARTY)))
 		out.hint = verifier_hint(v);
 	line = report_format(&out);
 	free(sigs);

@@ -99,7 +99,9 @@ char	*report_verifier(const char *queue_id, const struct verifier *v,
  * report_outgoing - the line of outgoing mail: r's verdict, signatures
  * added and removed, hint, note and action as given, plus, when v is not
  * NULL, the signatures the message already carried as v verified them
- * (sigN) and v's hint when r has none.  Owned string, NULL on ENOMEM.
+ * (sigN) and v's hint when r has none (but not v's "the From domain is
+ * not DKIM-signing" of esp-only and third-party mail when r has signatures
+ * added).  Owned string, NULL on ENOMEM.
  */
 char	*report_outgoing(const struct report *r, const struct verifier *v)
 	    __attribute__((warn_unused_result));

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "lib/ares.h"
 #include "lib/conf.h"
@@ -590,7 +591,10 @@ ses_check(struct conn *c, SMFICTX *ctx, struct gone *gone, size_t max,
 		k++;
 		memset(&partial, 0, sizeof(partial));
 		sg = NULL;
-		(void)sig_parse(c->hdrs.f[i].value, 0, &sg, &vr, &partial);
+		/* the real time: with 0 every t= is in the future, the
+		 * parse fails and h= is never looked at */
+		(void)sig_parse(c->hdrs.f[i].value, time(NULL), &sg, &vr,
+		    &partial);
 		use = sg != NULL ? sg : &partial;
 		esp = use->d[0] != '\0' &&
 		    role_of(use->d, NULL, conf->esp_domains) == ROLE_ESP;

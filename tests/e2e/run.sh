@@ -23,7 +23,9 @@
 # the promises the README and the man pages make (SMTP AUTH, SIGHUP, the
 # On* actions, Mode s, syslog, MaxSignatures, parallel lookups, a unix
 # socket, organizational domains, escaping), each against its own milter
-# instance and smtpd port.  Prints TAP; exits 1 when a test failed.  The directory (logs, dumps, configs) is kept
+# instance and smtpd port; tests/e2e/outgoing.sh those of outgoing mail
+# (each signing key's state in DNS, signatures already on outgoing mail,
+# SesRelay with a small SMTP server playing Amazon SES as the relay).  Prints TAP; exits 1 when a test failed.  The directory (logs, dumps, configs) is kept
 # after a failure, or always with KEEP=1; KEEP=0 removes it in any case.
 # Takes about 25 s.
 #
@@ -41,6 +43,8 @@ AUTHSERV=e2e.dkimlens.test
 . "$here/../lib/nsd.sh"
 # shellcheck source=promises.sh
 . "$here/promises.sh"
+# shellcheck source=outgoing.sh
+. "$here/outgoing.sh"
 
 n=0
 failed=0
@@ -309,6 +313,7 @@ cleanup() {
 	fi
 	stop_pid "$milter_pid"
 	promises_cleanup
+	outgoing_cleanup
 	stop_pid "$sink_pid"
 	[ -n "$nsd_pid" ] && nsd_stop "$T/nsd"
 	stop_pid "$nsd_pid"
@@ -359,6 +364,7 @@ done
 openssl genpkey -algorithm ED25519 -out "$T/keys/sel2ed.pem" 2>/dev/null ||
     bail "openssl genpkey ED25519"
 promises_keys
+outgoing_keys
 chmod 600 "$T/keys"/*.pem
 umask 022
 
@@ -414,8 +420,9 @@ EOF
 }
 
 promises_zones
+outgoing_zones
 if nsd_start_any "$T/nsd" 127.0.0.1 example.com="$T/dns/example.com.zone" \
-    amazonses.com="$T/dns/amazonses.com.zone" $promise_zones \
+    amazonses.com="$T/dns/amazonses.com.zone" $promise_zones $out_zones \
     2>"$T/dns/nsd.err"; then
 	nsd_pid=$NSD_PID
 	dns_port=$NSD_PORT
@@ -504,6 +511,7 @@ else
 fi
 
 promises_milters
+outgoing_milters
 
 # ---- Postfix
 cat >"$T/pf/etc/main.cf" <<EOF
@@ -568,6 +576,7 @@ scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
 promises_master >>"$T/pf/etc/master.cf"
+outgoing_master >>"$T/pf/etc/master.cf"
 if postfix -c "$T/pf/etc" start >"$T/pf/start.out" 2>&1 &&
     wait_for 10 test -s "$T/pf/queue/pid/master.pid"; then
 	postfix_up=$(tr -d ' \n' <"$T/pf/queue/pid/master.pid")
@@ -845,6 +854,10 @@ check "(h) each of the 200 queued messages has its verdict line" \
 
 # The promises of the README and the man pages (promises.sh).
 promises_run
+
+# Outgoing mail: our keys in DNS, signatures it carries, SesRelay
+# (outgoing.sh).
+outgoing_run
 
 # (f) the DNS server is gone: temperror, and the mail is still delivered.
 # The selector dnsdown was never looked up, so no cache can answer.

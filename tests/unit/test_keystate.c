@@ -42,7 +42,7 @@ group_setup(void **state)
 	buf_init(&z, 0);
 	rc = buf_printf(&z,
 	    "ok._domainkey.example.com 3600 TXT \"v=DKIM1; k=ed25519; p=%s\"\n"
-	    "short._domainkey.example.com 5 TXT \"v=DKIM1; k=ed25519; p=%s\"\n"
+	    "short._domainkey.example.com 1 TXT \"v=DKIM1; k=ed25519; p=%s\"\n"
 	    "other._domainkey.example.com TXT \"v=DKIM1; k=ed25519; p=%s\"\n"
 	    "revoked._domainkey.example.com TXT \"v=DKIM1; k=ed25519; p=\"\n"
 	    "test._domainkey.example.com TXT \"v=DKIM1; t=y; k=ed25519; "

@@ -307,15 +307,15 @@ signature(struct fx *f, const char *d, const char *s)
 	return v;
 }
 
-/* verify_line - verify a message with the given signatures on top */
-static char *
-verify_line(struct fx *f, const char *const *sigs, size_t nsigs,
+/* verified - a verifier that has verified a message with the given
+ * signatures on top */
+static struct verifier *
+verified(struct fx *f, const char *const *sigs, size_t nsigs,
     const char *msgbody)
 {
 	struct verify_settings	 vst;
 	struct verifier		*v;
 	struct errbuf		 err;
-	char			*line;
 	size_t			 i;
 
 	memset(&vst, 0, sizeof(vst));
@@ -332,6 +332,19 @@ verify_line(struct fx *f, const char *const *sigs, size_t nsigs,
 	assert_int_equal(verifier_body(v, msgbody, strlen(msgbody), &err),
 	    0);
 	assert_int_equal(verifier_eom(v, &err), 0);
+	return v;
+}
+
+/* verify_line - the verdict line of a message with the given signatures
+ * on top */
+static char *
+verify_line(struct fx *f, const char *const *sigs, size_t nsigs,
+    const char *msgbody)
+{
+	struct verifier	*v;
+	char		*line;
+
+	v = verified(f, sigs, nsigs, msgbody);
 	line = report_verifier("QID", v, NULL, "accept");
 	verifier_free(v);
 	assert_non_null(line);
@@ -389,6 +402,46 @@ test_esp_only_from_verification(void **state)
 	    ",s:ses1,a:ed25519-sha256,role:esp,result:pass hint=\"example.com"
 	    " is not DKIM-signing");
 	free(line);
+	free(s[0]);
+}
+
+/* Outgoing mail we sign for example.com that already carries the ESP's
+ * signature: the ESP signature is listed, but "example.com is not
+ * DKIM-signing this mail" would be untrue (issue 9, SesRelay e2e). */
+static void
+test_outgoing_esp_signature_no_esp_only_hint(void **state)
+{
+	struct fx		*f = *state;
+	struct report_made	 m[1] = {
+		{ "example.com", "sel1", "rsa-sha256", "published" },
+	};
+	struct report		 r;
+	struct verifier		*v;
+	char			*s[1], *line;
+
+	s[0] = signature(f, "amazonses.com", "ses1");
+	v = verified(f, (const char *const *)s, 1, body);
+	assert_int_equal(verifier_verdict(v), MSG_ESP_ONLY);
+	memset(&r, 0, sizeof(r));
+	r.queue_id = "QID";
+	r.verdict = "signed";
+	r.from_domain = "example.com";
+	r.made = m;
+	r.nmade = 1;
+	line = report_outgoing(&r, v);
+	assert_non_null(line);
+	assert_string_equal(line, "QID: verdict=signed from=example.com "
+	    "sig1=d:amazonses.com,s:ses1,a:ed25519-sha256,role:esp,"
+	    "result:pass signed1=d:example.com,s:sel1,a:rsa-sha256,"
+	    "key:published action=accept");
+	free(line);
+	/* nothing signed: the verifier's hint stays */
+	r.nmade = 0;
+	line = report_outgoing(&r, v);
+	assert_non_null(line);
+	has(line, " hint=\"example.com is not DKIM-signing");
+	free(line);
+	verifier_free(v);
 	free(s[0]);
 }
 
@@ -452,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_author_pass),
 		cmocka_unit_test(test_body_modified_is_fail_with_reason),
 		cmocka_unit_test(test_esp_only_from_verification),
+		cmocka_unit_test(test_outgoing_esp_signature_no_esp_only_hint),
 		cmocka_unit_test(test_duplicated_apex_hint),
 		cmocka_unit_test(test_dns_error_names_the_name),
 		cmocka_unit_test(test_no_signature_and_malformed),
