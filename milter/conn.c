@@ -634,14 +634,28 @@ static void
 key_hint(const struct conn *c, size_t i, enum keystate st, char *hint,
     size_t hintlen)
 {
-	if (hint[0] != '\0' || (st != KEYSTATE_MISSING &&
-	    st != KEYSTATE_MISMATCH && st != KEYSTATE_REVOKED))
+	const char	*what;
+
+	if (hint[0] != '\0')
 		return;
+	switch (st) {
+	case KEYSTATE_MISSING:
+		what = "is missing";
+		break;
+	case KEYSTATE_MISMATCH:
+		what = "does not hold this key (key:mismatch)";
+		break;
+	case KEYSTATE_REVOKED:
+		what = "is revoked (empty p=)";
+		break;
+	default:
+		return;
+	}
 	snprintf(hint, hintlen, "receivers will fail signed%zu: the key record "
-	    "%s._domainkey.%s is %s (the milter's \"key d=%s s=%s\" log line "
+	    "%s._domainkey.%s %s (the milter's \"key d=%s s=%s\" log line "
 	    "says why; check with dkimlens-keytool dns %s --selector %s)",
-	    i + 1, c->ts[i].s, c->ts[i].d, keystate_name(st), c->ts[i].d,
-	    c->ts[i].s, c->ts[i].d, c->ts[i].s);
+	    i + 1, c->ts[i].s, c->ts[i].d, what, c->ts[i].d, c->ts[i].s,
+	    c->ts[i].d, c->ts[i].s);
 }
 
 /*

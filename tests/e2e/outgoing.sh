@@ -242,7 +242,7 @@ o_keys() {
 	v=$(mverdict kw "$q")
 	check "(keys c) a published key that is not ours: signed1=d:example.com,s:kmism,a:rsa-sha256,key:mismatch and the hint" \
 	    eval 'has "$v" " signed1=d:example\.com,s:kmism,a:rsa-sha256,key:mismatch( |$)" &&
-	    has "$v" " hint=\"receivers will fail signed1: the key record kmism\._domainkey\.example\.com is mismatch"'
+	    has "$v" " hint=\"receivers will fail signed1: the key record kmism\._domainkey\.example\.com does not hold this key \(key:mismatch\)"'
 	check "(keys c) python3-dkim indeed fails that signature" \
 	    eval '[ -n "$f" ] && ! dkimpy_verify "$f"'
 	printf 'verdict (c): %s\n' "$v" | diag
