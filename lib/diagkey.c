@@ -157,14 +157,11 @@ pub_b64(EVP_PKEY *key)
 		/* RFC 8463 4: the raw 32 bytes. */
 		if (EVP_PKEY_get_raw_public_key(key, raw, &rawlen) != 1)
 			return NULL;
-		if ((out = malloc(4 * ((rawlen + 2) / 3) + 1)) != NULL)
-			b64_encode(raw, rawlen, out);
-		return out;
+		return b64_encode_alloc(raw, rawlen);
 	}
 	if ((len = i2d_PUBKEY(key, &der)) <= 0)
 		return NULL;
-	if ((out = malloc(4 * (((size_t)len + 2) / 3) + 1)) != NULL)
-		b64_encode(der, (size_t)len, out);
+	out = b64_encode_alloc(der, (size_t)len);
 	OPENSSL_free(der);
 	return out;
 }
