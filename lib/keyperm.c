@@ -31,6 +31,7 @@
 
 #include <openssl/crypto.h>
 
+#include "lib/buf.h"
 #include "lib/errbuf.h"
 #include "lib/keyfile.h"
 #include "lib/keyint.h"
@@ -283,8 +284,7 @@ walk(struct rule *ru, const struct stat *key)
 		snprintf(cur, sizeof(cur), "/");
 	else if (getcwd(cur, sizeof(cur)) == NULL)
 		return bad_path(ru, "the working directory", errno);
-	if ((size_t)snprintf(todo, sizeof(todo), "%s", ru->path) >=
-	    sizeof(todo))
+	if (buf_copy(todo, sizeof(todo), ru->path) == -1)
 		return bad_path(ru, ru->path, ENAMETOOLONG);
 	/* every directory from / down to the working directory */
 	snprintf(tmp, sizeof(tmp), "%s", cur);
