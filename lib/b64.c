@@ -1,15 +1,23 @@
 /*
  * b64 - base64 (RFC 4648 section 4) for signatures, keys and records
+ *
+ * The one base64 codec of dkimlens: b64_decode() for DKIM tags (strict),
+ * b64_decode_pieces() for key files (lenient, with the offset of a bad
+ * character), one encoder.  One alphabet (b64_value()) serves both decoders.
  */
+#include <limits.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "lib/b64.h"
+#include "lib/text.h"
 
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int
-value(unsigned char c)
+/* b64_value - the 6-bit value of a base64 character, -1 for others */
+int
+b64_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -22,12 +30,6 @@ value(unsigned char c)
 	if (c == '/')
 		return 63;
 	return -1;
-}
-
-static int
-is_fws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* b64_decode - decode, skipping whitespace; strict about padding */
@@ -43,13 +45,13 @@ b64_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap,
 	for (i = 0; i < inlen; i++) {
 		unsigned char c = (unsigned char)in[i];
 
-		if (is_fws(c))
+		if (text_is_fws(c))
 			continue;
 		if (c == '=') {
 			npad++;
 			continue;
 		}
-		if ((v = value(c)) < 0)
+		if ((v = b64_value(c)) < 0)
 			return B64_BAD_CHAR;
 		/* RFC 4648 3.3: no data after padding */
 		if (npad > 0)
@@ -123,6 +125,81 @@ b64_encode(const unsigned char *in, size_t len, char *out)
 	}
 	out[n] = '\0';
 	return n;
+}
+
+/* b64_decode_pieces - the lenient decoder of key files (see b64.h) */
+int
+b64_decode_pieces(const unsigned char *in, size_t inlen, unsigned char *out,
+    size_t *outlen, size_t *bad_out, int *nopad_out)
+{
+	unsigned int	 q = 0;
+	size_t		 i, n = 0, o = 0;
+	int		 v, need = 0;
+
+	*nopad_out = 0;
+	for (i = 0; i < inlen; i++) {
+		if (text_is_fws(in[i]))
+			continue;
+		if (in[i] == '=') {
+			if (need > 0) {
+				need--;
+				continue;
+			}
+			if (n < 2) {
+				*bad_out = i;
+				return -1;
+			}
+			if (n == 2)
+				out[o++] = (unsigned char)(q >> 4);
+			else {
+				out[o++] = (unsigned char)(q >> 10);
+				out[o++] = (unsigned char)(q >> 2);
+			}
+			need = n == 2 ? 1 : 0;
+			n = 0;
+			q = 0;
+			continue;
+		}
+		if ((v = b64_value(in[i])) == -1 || need > 0) {
+			*bad_out = i;
+			return -1;
+		}
+		q = q << 6 | (unsigned int)v;
+		if (++n == 4) {
+			out[o++] = (unsigned char)(q >> 16);
+			out[o++] = (unsigned char)(q >> 8);
+			out[o++] = (unsigned char)q;
+			n = 0;
+			q = 0;
+		}
+	}
+	if (need > 0)
+		*nopad_out = 1;
+	if (n == 2) {
+		out[o++] = (unsigned char)(q >> 4);
+		*nopad_out = 1;
+	} else if (n == 3) {
+		out[o++] = (unsigned char)(q >> 10);
+		out[o++] = (unsigned char)(q >> 2);
+		*nopad_out = 1;
+	} else if (n == 1)
+		*nopad_out = 1;
+	*outlen = o;
+	return 0;
+}
+
+/* b64_encode_alloc - the padded encoding as an owned string, or NULL */
+char *
+b64_encode_alloc(const unsigned char *in, size_t len)
+{
+	char	*out;
+
+	if (len > INT_MAX / 2)
+		return NULL;
+	if ((out = malloc(4 * ((len + 2) / 3) + 1)) == NULL)
+		return NULL;
+	b64_encode(in, len, out);
+	return out;
 }
 
 /* b64_status_text - describe a decoding failure */

@@ -55,3 +55,12 @@ errbuf_clear(struct errbuf *err)
 	if (err != NULL)
 		err->msg[0] = '\0';
 }
+
+/* errbuf_strerror - strerror_r into buf (strerror is not thread-safe) */
+const char *
+errbuf_strerror(int e, char *buf, size_t len)
+{
+	if (strerror_r(e, buf, len) != 0)
+		snprintf(buf, len, "error %d", e);
+	return buf;
+}

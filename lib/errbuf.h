@@ -29,4 +29,10 @@ int	errbuf_ssl(struct errbuf *err, const char *fmt, ...)
 /* errbuf_clear - empty the message */
 void	errbuf_clear(struct errbuf *err);
 
+/*
+ * errbuf_strerror - errno e as text, into buf (len bytes), returned; the
+ * thread-safe strerror for lib/ ("error N" when it has no text)
+ */
+const char *errbuf_strerror(int e, char *buf, size_t len);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/buf.h"
 #include "lib/conf.h"
 #include "lib/netlist.h"
 
@@ -98,11 +99,10 @@ parse_entry(const char *item, struct entry *e, char *why, size_t whylen)
 		e->negate = 1;
 		s++;
 	}
-	if (strlen(s) >= sizeof(buf)) {
+	if (buf_copy(buf, sizeof(buf), s) == -1) {
 		snprintf(why, whylen, "'%s' is too long", item);
 		return -1;
 	}
-	snprintf(buf, sizeof(buf), "%s", s);
 	if (!looks_numeric(buf)) {
 		if (buf[0] == '*' && buf[1] == '.')
 			memmove(buf, buf + 1, strlen(buf));
@@ -306,8 +306,7 @@ netlist_match(const struct netlist *nl, const char *addr, const char *host)
 	size_t		 i, len;
 
 	memset(a, 0, sizeof(a));
-	if (addr != NULL && strlen(addr) < sizeof(buf)) {
-		snprintf(buf, sizeof(buf), "%s", addr);
+	if (addr != NULL && buf_copy(buf, sizeof(buf), addr) == 0) {
 		len = strlen(buf);
 		if (len > 2 && buf[0] == '[' && buf[len - 1] == ']') {
 			memmove(buf, buf + 1, len - 2);

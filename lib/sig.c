@@ -10,6 +10,7 @@
 #include "lib/keyname.h"
 #include "lib/sig.h"
 #include "lib/taglist.h"
+#include "lib/text.h"
 
 static const char *const required[] = { "v", "a", "b", "bh", "d", "h", "s" };
 
@@ -39,12 +40,6 @@ sig_free(struct sig *sig)
 	free(sig);
 }
 
-static int
-is_fws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* copy_nows - copy src without FWS into dst; -1 if it does not fit */
 static int
 copy_nows(char *dst, size_t dstlen, const char *src)
@@ -52,7 +47,7 @@ copy_nows(char *dst, size_t dstlen, const char *src)
 	size_t	 n = 0;
 
 	for (; *src != '\0'; src++) {
-		if (is_fws(*src))
+		if (text_is_fws(*src))
 			continue;
 		if (n + 1 >= dstlen) {
 			dst[0] = '\0';	/* never a cut copy */
@@ -62,14 +57,6 @@ copy_nows(char *dst, size_t dstlen, const char *src)
 	}
 	dst[n] = '\0';
 	return 0;
-}
-
-static void
-lower(char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
 }
 
 /* number - parse an unsigned decimal of at most max_digits; -1 if bad */
@@ -104,7 +91,7 @@ parse_h(struct sig *sig, const char *h, struct verdict_result *r)
 		len = e == NULL ? strlen(p) : (size_t)(e - p);
 		/* copy without the FWS around the name */
 		for (i = 0, o = 0; i < len; i++) {
-			if (is_fws(p[i]))
+			if (text_is_fws(p[i]))
 				continue;
 			if (o + 1 >= sizeof(name)) {
 				verdict_set(r, VERDICT_PERMERROR,
@@ -240,7 +227,7 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 	 */
 	if ((v = taglist_get(&tl, "d")) != NULL &&
 	    copy_nows(sig->d, sizeof(sig->d), v) == 0)
-		lower(sig->d);
+		text_lower(sig->d);
 	else if (v != NULL)
 		toolong = "d";
 	if ((v = taglist_get(&tl, "s")) != NULL &&
@@ -251,7 +238,7 @@ sig_parse(const char *value, time_t now, struct sig **sig_out,
 		toolong = "a";
 	if ((v = taglist_get(&tl, "b")) != NULL) {
 		for (k = 0; *v != '\0' && k < 8; v++)
-			if (!is_fws(*v))
+			if (!text_is_fws(*v))
 				sig->b8[k++] = *v;
 		sig->b8[k] = '\0';
 	}

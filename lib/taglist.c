@@ -12,12 +12,7 @@
 #include <string.h>
 
 #include "lib/taglist.h"
-
-static int
-is_fws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+#include "lib/text.h"
 
 static int
 is_alpha(char c)
@@ -36,10 +31,10 @@ trim(char *s)
 {
 	char	*e;
 
-	while (is_fws(*s))
+	while (text_is_fws(*s))
 		s++;
 	e = s + strlen(s);
-	while (e > s && is_fws(e[-1]))
+	while (e > s && text_is_fws(e[-1]))
 		*--e = '\0';
 	return s;
 }

@@ -28,6 +28,19 @@ check "lib/ never exits or aborts the process" \
     "$(grep -nE '(^|[^a-z_])(exit|_exit|abort) *\(' lib/*.c)"
 check "lib/ uses no thread-unsafe libc calls" \
     "$(grep -nE '(^|[^a-z_])(strtok|strerror|gmtime|localtime|ctime|asctime|rand|getpwnam|getgrnam|inet_ntoa) *\(' lib/*.c)"
+check "only lib/dns.c includes ldns" \
+    "$(grep -nE '#include *<ldns/' lib/*.c lib/*.h milter/*.c keytool/*.c 2>/dev/null | grep -v '^lib/dns\.c:')"
+# A module split into files shares an internal header (lib/Xint.h): only
+# the files of that module (lib/X*.c) include it.
+bad=
+for h in lib/*int.h; do
+	[ -f "$h" ] || continue
+	m=$(basename "$h" int.h)
+	bad="$bad$(grep -lE "#include \"lib/${m}int\.h\"" lib/*.c lib/*.h \
+	    milter/*.c keytool/*.c tests/*/*.c 2>/dev/null |
+	    grep -vE "^lib/${m}[a-z]*\.c$")"
+done
+check "an internal header (lib/Xint.h) is included only by lib/X*.c" "$bad"
 if [ -f build/libdkimlens.a ]; then
 	check "libdkimlens.a references no libmilter symbol" \
 	    "$(nm build/libdkimlens.a 2>/dev/null | grep -E ' (U|T) (smfi_|mi_)')"

@@ -779,52 +779,6 @@ dns_query_at(struct dns_resolver *res, const char *server, const char *name,
 	return 0;
 }
 
-/* dns_status_name - as lib/dns.c */
-const char *
-dns_status_name(enum dns_status status)
-{
-	switch (status) {
-	case DNS_OK:
-		return "NOERROR";
-	case DNS_NXDOMAIN:
-		return "NXDOMAIN";
-	case DNS_NODATA:
-		return "NODATA";
-	case DNS_SERVFAIL:
-		return "SERVFAIL";
-	case DNS_REFUSED:
-		return "REFUSED";
-	case DNS_TIMEOUT:
-		return "TIMEOUT";
-	case DNS_BADRESPONSE:
-		return "BADRESPONSE";
-	case DNS_NETERROR:
-		return "NETERROR";
-	}
-	return "UNKNOWN";
-}
-
-/* dns_type_name - as lib/dns.c */
-const char *
-dns_type_name(enum dns_type type)
-{
-	switch (type) {
-	case DNS_T_A:
-		return "A";
-	case DNS_T_NS:
-		return "NS";
-	case DNS_T_CNAME:
-		return "CNAME";
-	case DNS_T_SOA:
-		return "SOA";
-	case DNS_T_TXT:
-		return "TXT";
-	case DNS_T_AAAA:
-		return "AAAA";
-	}
-	return "UNKNOWN";
-}
-
 /* dns_servers - the servers from the settings, normalized */
 const char *
 dns_servers(const struct dns_resolver *res)

@@ -49,6 +49,7 @@
 #include "lib/verdict.h"
 #include "lib/verify.h"
 #include "tests/unit/fake_dns.h"
+#include "tests/unit/oracle.h"
 
 #define RFC_T		((time_t)1528637909)
 #define RFC_BH		"2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8="
@@ -236,68 +237,9 @@ edit(struct fx *fx, const char *from, const char *to)
 }
 
 /*
- * ---- the oracle: RFC 6376 3.4.2 and 3.7 written out here ----
+ * ---- the oracle: tests/unit/oracle.c's RFC 6376 3.4.2 field selection
+ * and canonicalization, the 3.7 hash input written out here ----
  */
-
-struct ofields {
-	char	*name[16];
-	char	*value[16];
-	size_t	 n;
-};
-
-static int
-collect(void *arg, const char *name, const char *value, struct errbuf *err)
-{
-	struct ofields	*of = arg;
-
-	(void)err;
-	if (of->n == 16)
-		return -1;
-	of->name[of->n] = strdup(name);
-	of->value[of->n] = strdup(value);
-	of->n++;
-	return 0;
-}
-
-static void
-ofields_free(struct ofields *of)
-{
-	size_t	 i;
-
-	for (i = 0; i < of->n; i++) {
-		free(of->name[i]);
-		free(of->value[i]);
-	}
-	of->n = 0;
-}
-
-/* orelaxed - RFC 6376 3.4.2 of one field, no CRLF */
-static void
-orelaxed(const char *name, const char *value, struct buf *out)
-{
-	const char	*p;
-	int		 sp = 0, any = 0;
-	char		 c;
-
-	for (p = name; *p != '\0' && *p != ' ' && *p != '\t'; p++) {
-		c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-		assert_int_equal(buf_append(out, &c, 1), 0);
-	}
-	assert_int_equal(buf_append(out, ":", 1), 0);
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '\r' || *p == '\n')
-			continue;
-		if (*p == ' ' || *p == '\t') {
-			sp = 1;
-			continue;
-		}
-		if (sp && any)
-			assert_int_equal(buf_append(out, " ", 1), 0);
-		sp = 0;
-		any = 1;
-		assert_int_equal(buf_append(out, p, 1), 0);
-	}
-}
 
 /*
  * ohash_input - the relaxed header hash input for the signature in field
@@ -307,33 +249,21 @@ orelaxed(const char *name, const char *value, struct buf *out)
 static void
 ohash_input(const char *msg, size_t sigidx, struct buf *out)
 {
-	static const char *const h[] = { "from", "to", "subject", "date",
-	    "message-id", "from", "subject", "date" };
 	struct ofields	 of;
-	int		 used[16];
 	char		*sv, *cut;
-	size_t		 off, k, j;
+	size_t		 off;
 
 	memset(&of, 0, sizeof(of));
-	memset(used, 0, sizeof(used));
 	assert_int_equal(msg_split(msg, strlen(msg), collect, &of, &off,
 	    NULL), 0);
-	for (k = 0; k < 8; k++)
-		for (j = of.n; j > 0; j--) {
-			if (used[j - 1] || strcasecmp(of.name[j - 1], h[k])
-			    != 0)
-				continue;
-			used[j - 1] = 1;
-			orelaxed(of.name[j - 1], of.value[j - 1], out);
-			assert_int_equal(buf_append(out, "\r\n", 2), 0);
-			break;
-		}
+	oheaders(&of, "from:to:subject:date:message-id:from:subject:date", 1,
+	    out);
 	assert_true(sigidx < of.n);
-	assert_non_null(sv = strdup(of.value[sigidx]));
+	assert_non_null(sv = strdup(of.f[sigidx].value));
 	assert_non_null(cut = strrchr(sv, ';'));
 	assert_non_null(cut = strchr(cut, '='));
 	cut[1] = '\0';
-	orelaxed(of.name[sigidx], sv, out);
+	ofield_canon(1, of.f[sigidx].name, sv, out);
 	free(sv);
 	ofields_free(&of);
 }
