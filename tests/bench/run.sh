@@ -329,7 +329,7 @@ conf_dkimpy() {
 		echo "InternalHosts 127.0.0.1"
 		echo "AuthservID mta.example.com"
 		echo "Syslog no"
-		echo "PidFile $tmp/dkimpy.pid"
+		echo "PidFile $tmp/dkimpy-$2.pid"
 		echo "DNSOverride v=DKIM1; k=rsa; p=$rsapub"
 	} >"$1"
 }
