@@ -10,13 +10,13 @@
 # SMTP AUTH: sasl2-bin, libsasl2-modules), Sendmail's m4 macros to check
 # contrib/sendmail.mc (sendmail-cf, m4; no MTA: it does not replace
 # Postfix), openssl for fixtures; the Debian tools for the deb suite
-# (make deb, lintian); chromium (headless) for the report suite's HTML
+# (make deb, lintian); dkimpy-milter for the bench; chromium (headless) for the report suite's HTML
 # page, time for the bench's peak RSS.
 set -eu
 
 pkgs="gcc make pkg-config libmilter-dev libssl-dev libldns-dev libpsl-dev publicsuffix zlib1g-dev libcmocka-dev
 openssl python3 python3-dkim python3-dnspython python3-nacl libmail-dkim-perl
-libnet-dns-perl libcrypt-openssl-rsa-perl opendkim opendkim-tools nsd unbound
+libnet-dns-perl libcrypt-openssl-rsa-perl opendkim opendkim-tools dkimpy-milter nsd unbound
 ldnsutils bind9-dnsutils postfix swaks iproute2 procps chromium time
 debhelper dpkg-dev fakeroot lintian
 sasl2-bin libsasl2-modules libsasl2-modules-db sendmail-cf m4 util-linux"
@@ -43,7 +43,7 @@ apt-get update -q >&2
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >&2
 # The packaged daemons must not hold the ports or files the tests use.
-for s in nsd unbound opendkim postfix; do
+for s in nsd unbound opendkim dkimpy-milter postfix; do
 	if command -v systemctl >/dev/null 2>&1; then
 		systemctl disable --now "$s" >/dev/null 2>&1 || true
 	fi

@@ -59,6 +59,7 @@
 
 #include "lib/dns.h"
 #include "lib/errbuf.h"
+#include "lib/keycache.h"
 
 #define DEFAULT_TIMEOUT_MS	5000
 #define EDNS_UDP_SIZE		1232	/* DNS flag day 2020 */
@@ -97,6 +98,7 @@ struct dns_resolver {
 	struct centry		*oldest, *newest;
 	size_t			 ncache;
 	unsigned int		 refs;		/* dns_resolver_hold */
+	struct keycache		*keys;		/* dns_resolver_keycache */
 };
 
 /* What a lookup learned besides the answer: how long it may be kept. */
@@ -300,6 +302,10 @@ dns_resolver_new(const struct dns_settings *settings, struct errbuf *err)
 		snprintf(res->serverlist + len, sizeof(res->serverlist) - len,
 		    "%s%s", i > 0 ? "," : "", res->servers[i].text);
 	}
+	if (!res->no_cache && (res->keys = keycache_new(0)) == NULL) {
+		errbuf_set(err, "dns: out of memory");
+		goto fail;
+	}
 	return res;
 
 fail:
@@ -474,6 +480,7 @@ cache_get(struct dns_resolver *res, const char *key, enum dns_type type,
 	if (a == NULL)
 		return -1;
 	a->from_cache = 1;
+	a->ttl = lt->ttl;
 	for (i = 0; i < a->nrr; i++)
 		a->rr[i].ttl = a->rr[i].ttl > age ? a->rr[i].ttl - age : 0;
 	for (i = 0; i < a->nauth; i++)
@@ -551,6 +558,7 @@ dns_resolver_free(struct dns_resolver *res)
 		return;
 	while (res->oldest != NULL)
 		cache_unlink(res, res->oldest);
+	keycache_free(res->keys);
 	pthread_mutex_destroy(&res->lock);
 	free(res);
 }
@@ -1401,8 +1409,10 @@ lookup(struct dns_resolver *res, const char *name, enum dns_type type,
 			b = NULL;
 		}
 	}
-	if (lt->cacheable && !res->no_cache)
+	if (lt->cacheable && !res->no_cache) {
 		cache_put(res, key, type, a, lt->ttl);
+		a->ttl = lt->ttl;
+	}
 	*answer_out = a;
 	return 0;
 
@@ -1411,6 +1421,13 @@ fail:
 	ldns_rdf_deep_free(qname);
 	dns_answer_free(a);
 	return -1;
+}
+
+/* dns_resolver_keycache - the key cache beside the answer cache */
+struct keycache *
+dns_resolver_keycache(struct dns_resolver *res)
+{
+	return res->keys;
 }
 
 /* dns_query - look name up through the cache, following CNAMEs */

@@ -92,6 +92,12 @@ struct dns_answer {
 	size_t		 naddl;
 	struct dns_rr	*addl;
 	int		 from_cache;
+	/*
+	 * How many more seconds this answer may be kept (what the cache
+	 * keeps it for, counted down on hits); 0 when it is not cacheable
+	 * (a failure, a negative answer without SOA, no_cache).
+	 */
+	uint32_t	 ttl;
 };
 
 struct dns_resolver;
@@ -135,6 +141,14 @@ int	dns_query_at(struct dns_resolver *res, const char *server,
 
 /* dns_answer_free - free an answer; NULL is allowed */
 void	dns_answer_free(struct dns_answer *answer);
+
+/*
+ * dns_resolver_keycache - the resolver's cache of what key lookups
+ * concluded (lib/keycache.h), kept beside its answer cache and freed with
+ * it; NULL when the resolver does not cache (no_cache).  Whoever puts a
+ * value there gives it at most the answer's ttl.
+ */
+struct keycache *dns_resolver_keycache(struct dns_resolver *res);
 
 /* dns_status_name - "NOERROR", "NXDOMAIN", "NODATA", "SERVFAIL", ... */
 const char *dns_status_name(enum dns_status status);

@@ -13,11 +13,20 @@
 
 #define KEY_DER_MAX	2048	/* decoded p= bytes (RSA 8192 is ~1.1 KB) */
 
-/* keyrec_free - free */
+/* keyrec_hold - one more holder */
+struct keyrec *
+keyrec_hold(struct keyrec *kr)
+{
+	__atomic_add_fetch(&kr->refs, 1, __ATOMIC_RELAXED);
+	return kr;
+}
+
+/* keyrec_free - let go; the last holder frees */
 void
 keyrec_free(struct keyrec *kr)
 {
-	if (kr == NULL)
+	if (kr == NULL || __atomic_sub_fetch(&kr->refs, 1, __ATOMIC_ACQ_REL)
+	    > 0)
 		return;
 	EVP_PKEY_free(kr->pkey);
 	free(kr);
@@ -64,6 +73,7 @@ keyrec_parse(const char *record, struct keyrec **out,
 		    "out of memory");
 		return -1;
 	}
+	kr->refs = 1;
 	st = taglist_parse(record, &tl, where, sizeof(where));
 	if (st != TAGLIST_OK) {
 		if (st == TAGLIST_NOMEM)

@@ -27,6 +27,7 @@ struct keyrec {
 	int		 strict;	/* t=s */
 	int		 sha256_ok;	/* h= absent or lists sha256 */
 	int		 revoked;	/* p= empty */
+	unsigned int	 refs;		/* keyrec_hold; atomic */
 };
 
 /*
@@ -37,7 +38,14 @@ struct keyrec {
 int	keyrec_parse(const char *record, struct keyrec **out,
 	    struct verdict_result *r);
 
-/* keyrec_free - NULL allowed */
+/*
+ * keyrec_hold - one more holder of a parsed key, which is never changed
+ * after keyrec_parse and may be used by several threads at once (a cached
+ * key, lib/keycache.h); returns kr.  Each hold ends with a keyrec_free.
+ */
+struct keyrec *keyrec_hold(struct keyrec *kr);
+
+/* keyrec_free - let go; the last holder frees it.  NULL allowed */
 void	keyrec_free(struct keyrec *kr);
 
 #endif

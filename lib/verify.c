@@ -25,6 +25,7 @@
 #include "lib/buf.h"
 #include "lib/from.h"
 #include "lib/hdr.h"
+#include "lib/keycache.h"
 #include "lib/keyname.h"
 #include "lib/keyrec.h"
 #include "lib/lookup.h"
@@ -41,6 +42,7 @@ struct vsig {
 	struct lookup_job	*job;		/* NULL: not queued */
 	struct keyjob		*kj;		/* the job's, or ours unqueued */
 	int			 key_failed;	/* lookup done and unusable */
+	int			 key_cached;	/* taken from the key cache */
 	struct keyrec		*key;
 	struct verdict_result	 key_r;
 	char			 key_hint[320];
@@ -135,6 +137,63 @@ struct keyjob {
 	char			 hint[320];
 };
 
+/*
+ * What a key lookup concluded, as the key cache keeps it (lib/keycache.h)
+ * for the DNS answer's TTL: the parsed key, or why there is none.  Never
+ * changed once put; readers get their own hold on the key.
+ */
+struct keyans {
+	int			 failed;
+	struct keyrec		*key;		/* held */
+	struct verdict_result	 r;
+	char			 hint[320];
+};
+
+/* keyans_free - a keycache_free_fn */
+static void
+keyans_free(void *arg)
+{
+	struct keyans	*ka = arg;
+
+	keyrec_free(ka->key);
+	free(ka);
+}
+
+/* keyans_copy - a keycache_copy_fn: the outcome into a signature */
+static void
+keyans_copy(const void *arg, void *dst)
+{
+	const struct keyans	*ka = arg;
+	struct vsig		*vs = dst;
+
+	vs->key = ka->key != NULL ? keyrec_hold(ka->key) : NULL;
+	vs->key_r = ka->r;
+	memcpy(vs->key_hint, ka->hint, sizeof(vs->key_hint));
+	vs->key_failed = ka->failed;
+	vs->key_cached = 1;
+}
+
+/*
+ * remember - keep a lookup's outcome in the key cache for ttl seconds;
+ * without memory it is simply not kept.
+ */
+static void
+remember(struct keyjob *kj, uint32_t ttl)
+{
+	struct keycache	*kc;
+	struct keyans	*ka;
+
+	if (ttl == 0 || (kc = dns_resolver_keycache(kj->dns)) == NULL ||
+	    (ka = calloc(1, sizeof(*ka))) == NULL)
+		return;
+	ka->failed = kj->failed;
+	ka->key = kj->key != NULL ? keyrec_hold(kj->key) : NULL;
+	ka->r = kj->r;
+	memcpy(ka->hint, kj->hint, sizeof(ka->hint));
+	keycache_put(kc, kj->name, ka, keyans_free, ttl,
+	    lookup_now_ms() / 1000);
+}
+
 /* keyjob_free - free a lookup's state (a lookup_free_fn); NULL allowed */
 static void
 keyjob_free(void *arg)
@@ -222,7 +281,7 @@ keyjob_run(struct lookup_job *job, void *arg)
 	const char		*rec = NULL;
 	char			 over[80] = "";
 	size_t			 i, ncand = 0, reclen = 0;
-	int			 found = 0;
+	int			 found = 0, keep = 1;
 
 	errbuf_clear(&err);
 	if (kj->probes < 2)
@@ -243,7 +302,12 @@ keyjob_run(struct lookup_job *job, void *arg)
 		    dns_status_name(a->status), a->ncname > 0 ?
 		    " at CNAME target " : "", a->ncname > 0 ?
 		    a->cname[a->ncname - 1] : "", a->server, over);
-		/* the seeds' usual mistakes, checked only on failure */
+		/*
+		 * The seeds' usual mistakes, checked only on failure.  The
+		 * outcome is kept only when every probe was made: one cut
+		 * short by the budget or the deadline is this message's.
+		 */
+		keep = kj->probes >= 2;
 		if (kj->probes >= 1 && !lookup_expired(job))
 			found = diag_duplicated_apex(kj->dns, kj->s, kj->d, &f,
 			    NULL) == 1;
@@ -254,6 +318,8 @@ keyjob_run(struct lookup_job *job, void *arg)
 			snprintf(kj->hint, sizeof(kj->hint),
 			    "the key is published at %s instead: %s", f.name,
 			    f.fix);
+		else if (lookup_expired(job))
+			keep = 0;
 		goto failed;
 	default:
 		verdict_set(&kj->r, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR,
@@ -298,11 +364,16 @@ keyjob_run(struct lookup_job *job, void *arg)
 	}
 	if (keyrec_parse(rec, &kj->key, &kj->r) == -1)
 		goto failed;
+	/* a->ttl is 0 for what the DNS cache does not keep either */
+	remember(kj, a->ttl);
 	dns_answer_free(a);
 	return;
 failed:
-	dns_answer_free(a);
 	kj->failed = 1;
+	/* not an out-of-memory verdict, which is nobody's answer */
+	if (a != NULL && keep && kj->r.reason != REASON_INTERNAL)
+		remember(kj, a->ttl);
+	dns_answer_free(a);
 }
 
 /*
@@ -319,14 +390,19 @@ start_lookups(struct verifier *v, struct errbuf *err)
 	unsigned int	 budget = VERIFY_HINT_PROBES, probes;
 	size_t		 i;
 	int		 pass;
+	long long	 now_ms = lookup_now_ms(), now_s = now_ms / 1000;
 
-	v->deadline = v->deadline_ms == 0 ? LLONG_MAX :
-	    lookup_now_ms() + v->deadline_ms;
+	v->deadline = v->deadline_ms == 0 ? LLONG_MAX : now_ms +
+	    v->deadline_ms;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < v->nsigs; i++) {
 			vs = &v->sigs[i];
 			if (vs->final || (vs->out.role == ROLE_AUTHOR) !=
 			    (pass == 0))
+				continue;
+			/* a key looked up for an earlier message: no job */
+			if (keycache_get(dns_resolver_keycache(v->dns),
+			    vs->out.key_name, now_s, keyans_copy, vs))
 				continue;
 			probes = budget < 2 ? budget : 2;
 			budget -= probes;
@@ -348,6 +424,8 @@ collect(struct verifier *v, struct vsig *vs)
 {
 	struct keyjob	*kj = vs->kj;
 
+	if (vs->key_cached)
+		return;
 	if (kj == NULL) {
 		/* verifier_eoh failed before this signature's lookup */
 		verdict_set(&vs->key_r, VERDICT_TEMPERROR, REASON_INTERNAL,

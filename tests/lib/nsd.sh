@@ -118,6 +118,7 @@ nsd_start() {
 	verbosity: 0
 	hide-version: yes
 	answer-cookie: no
+	rrl-ratelimit: 0
 remote-control:
 	control-enable: no
 EOF

@@ -13,6 +13,7 @@
 
 #include "lib/dns.h"
 #include "lib/errbuf.h"
+#include "lib/keycache.h"
 #include "tests/unit/fake_dns.h"
 
 #define SEC_ANSWER	0
@@ -48,6 +49,7 @@ struct dns_resolver {
 	int		 no_cache;
 	struct fcache	*cache;
 	unsigned int	 refs;		/* dns_resolver_hold */
+	struct keycache	*keys;		/* a real one (lib/keycache.c) */
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -440,6 +442,11 @@ dns_resolver_new(const struct dns_settings *settings, struct errbuf *err)
 		strcpy(res->first, "127.0.0.1:53");
 		strcpy(res->servers, res->first);
 	}
+	if (!res->no_cache && (res->keys = keycache_new(0)) == NULL) {
+		errbuf_set(err, "dns: out of memory");
+		free(res);
+		return NULL;
+	}
 	return res;
 }
 
@@ -495,6 +502,7 @@ dns_resolver_free(struct dns_resolver *res)
 		dns_answer_free(c->answer);
 		free(c);
 	}
+	keycache_free(res->keys);
 	free(res);
 }
 
@@ -706,6 +714,13 @@ start(const char *name, enum dns_type type, struct dns_answer **a_out,
 	return 0;
 }
 
+/* dns_resolver_keycache - the resolver's key cache */
+struct keycache *
+dns_resolver_keycache(struct dns_resolver *res)
+{
+	return res->keys;
+}
+
 /* dns_query - answer from the common table, through the cache */
 int
 dns_query(struct dns_resolver *res, const char *name, enum dns_type type,
@@ -713,6 +728,7 @@ dns_query(struct dns_resolver *res, const char *name, enum dns_type type,
 {
 	struct dns_answer	*a;
 	struct fcache		*c;
+	size_t			 i;
 
 	*answer_out = NULL;
 	if (start(name, type, &a, err) == -1)
@@ -740,6 +756,12 @@ dns_query(struct dns_resolver *res, const char *name, enum dns_type type,
 		c->answer = dup_answer(a);
 		c->next = res->cache;
 		res->cache = c;
+		/* kept for the smallest TTL, as lib/dns.c says */
+		a->ttl = 300;
+		for (i = 0; i < a->nrr; i++)
+			if (a->rr[i].ttl < a->ttl)
+				a->ttl = a->rr[i].ttl;
+		c->answer->ttl = a->ttl;
 	}
 	pthread_mutex_unlock(&lock);
 	*answer_out = a;

@@ -54,7 +54,10 @@
  *
  * Cache: each resolver remembers OK, NXDOMAIN and NODATA answers (not
  * failures) unless settings->no_cache; a hit sets from_cache and is not
- * counted by fake_dns_queries().  Nothing expires.
+ * counted by fake_dns_queries().  Nothing expires, but a cached answer
+ * carries ttl as lib/dns.c's do: the smallest TTL of its records, 300
+ * for NXDOMAIN and NODATA.  dns_resolver_keycache() gives each resolver
+ * that caches a real lib/keycache.c cache.
  *
  * All functions are thread-safe (one mutex).
  */

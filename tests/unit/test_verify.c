@@ -30,6 +30,8 @@
 #include "lib/buf.h"
 #include "lib/dns.h"
 #include "lib/errbuf.h"
+#include "lib/keycache.h"
+#include "lib/lookup.h"
 #include "lib/msg.h"
 #include "lib/reason.h"
 #include "lib/role.h"
@@ -1207,6 +1209,122 @@ test_default_max_signatures_is_eight(void **state)
 	assert_int_equal(fake_dns_queries(), VERIFY_MAX_SIGNATURES);
 }
 
+/*
+ * ---- the key cache (lib/keycache.h) ----
+ */
+
+/* use_cache - fx gets a resolver that caches, and so a key cache */
+static struct keycache *
+use_cache(struct fx *fx)
+{
+	struct dns_settings	 ds;
+	struct keycache		*kc;
+
+	dns_resolver_free(fx->dns);
+	memset(&ds, 0, sizeof(ds));
+	ds.nameservers = "127.0.0.1";
+	assert_non_null(fx->dns = dns_resolver_new(&ds, NULL));
+	fx->set.dns = fx->dns;
+	assert_non_null(kc = dns_resolver_keycache(fx->dns));
+	return kc;
+}
+
+/* cache_counts - hits and misses so far */
+static void
+cache_counts(struct keycache *kc, unsigned long hits, unsigned long misses)
+{
+	unsigned long	 h, m;
+
+	keycache_stats(kc, &h, &m, NULL);
+	if (h != hits || m != misses)
+		fail_msg("key cache: %lu hits, %lu misses; want %lu, %lu", h,
+		    m, hits, misses);
+}
+
+/*
+ * test_cached_key_used_across_messages - the second and third messages
+ * take the parsed key from the cache (no query, no job on the pool), and
+ * a cached key still fails a tampered body
+ */
+static void
+test_cached_key_used_across_messages(void **state)
+{
+	struct fx		*fx = *state;
+	struct keycache		*kc = use_cache(fx);
+	struct lookup_pool	*pool;
+	struct errbuf		 err;
+	char			*bad;
+	unsigned int		 bits;
+
+	assert_non_null(pool = lookup_pool_new(2, &err));
+	fx->set.pool = pool;
+	sign_with(fx, message, NULL, "relaxed/relaxed", "example.com", "sel",
+	    NULL, -1, rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 7);
+	expect(fx, 0, VERDICT_PASS, REASON_OK, "first message");
+	bits = sig_at(fx, 0)->key_bits;
+	assert_true(bits >= 1024);
+	cache_counts(kc, 0, 1);
+	assert_int_equal(fake_dns_queries(), 1);
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PASS, REASON_OK, "second message");
+	assert_int_equal(sig_at(fx, 0)->key_bits, bits);
+	cache_counts(kc, 1, 1);
+	bad = replace(fx->msg, "hungry", "angry");
+	verify(fx, bad, 4096);
+	free(bad);
+	expect(fx, 0, VERDICT_FAIL, REASON_BODY_HASH_MISMATCH,
+	    "tampered, cached key");
+	cache_counts(kc, 2, 1);
+	assert_int_equal(fake_dns_queries(), 1);
+	/* the cached key outlives the verifiers that used it */
+	verifier_free(fx->v);
+	fx->v = NULL;
+	lookup_pool_free(pool);
+	fx->set.pool = NULL;
+}
+
+/* test_cached_negative_answer - NXDOMAIN kept, hint probes not redone */
+static void
+test_cached_negative_answer(void **state)
+{
+	struct fx	*fx = *state;
+	struct keycache	*kc = use_cache(fx);
+	size_t		 q;
+	char		 detail[sizeof(sig_at(fx, 0)->result.detail)];
+
+	sign_with(fx, message, NULL, NULL, "example.com", "gone", NULL, -1,
+	    rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_KEY_NOT_FOUND, "first");
+	snprintf(detail, sizeof(detail), "%s", sig_at(fx, 0)->result.detail);
+	q = fake_dns_queries();
+	assert_true(q >= 1);
+	cache_counts(kc, 0, 1);
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_PERMERROR, REASON_KEY_NOT_FOUND, "second");
+	assert_string_equal(sig_at(fx, 0)->result.detail, detail);
+	cache_counts(kc, 1, 1);
+	assert_int_equal(fake_dns_queries(), q);
+}
+
+/* test_dns_failure_not_cached - SERVFAIL is asked again next time */
+static void
+test_dns_failure_not_cached(void **state)
+{
+	struct fx	*fx = *state;
+	struct keycache	*kc = use_cache(fx);
+
+	sign_with(fx, message, NULL, NULL, "example.com", "broken", NULL, -1,
+	    rsa_key, EVP_sha256());
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR, "first");
+	verify(fx, fx->msg, 4096);
+	expect(fx, 0, VERDICT_TEMPERROR, REASON_KEY_DNS_ERROR, "second");
+	cache_counts(kc, 0, 2);
+	assert_int_equal(fake_dns_queries(), 2);
+}
+
 /* test_verifier_needs_a_resolver - settings without dns */
 static void
 test_verifier_needs_a_resolver(void **state)
@@ -1419,6 +1537,9 @@ main(void)
 		T(test_signature_tag_changed_is_signature_mismatch),
 		T(test_from_added_above_an_oversigned_from_fails),
 		T(test_key_nxdomain_is_key_not_found),
+		T(test_cached_key_used_across_messages),
+		T(test_cached_negative_answer),
+		T(test_dns_failure_not_cached),
 		T(test_key_dns_failure_is_temperror),
 		T(test_duplicated_apex_gets_a_hint),
 		T(test_revoked_key_never_passes),
