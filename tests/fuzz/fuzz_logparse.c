@@ -35,6 +35,7 @@ round_trip(struct logparse *lp, const struct logline *l)
 		made[i].d = l->signed_[i].d;
 		made[i].s = l->signed_[i].s;
 		made[i].a = l->signed_[i].a;
+		made[i].key = NULL;
 	}
 	r.queue_id = l->queue_id;
 	r.verdict = l->verdict;
