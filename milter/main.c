@@ -77,17 +77,6 @@ static unsigned int	 cut;		/* in progress when we stopped */
 /* the key lookup threads (DNSLookupThreads), started before serving */
 struct lookup_pool	*milter_pool;
 
-/* errtext - strerror_r, for the threads started later */
-static const char *
-errtext(int e)
-{
-	static char	 buf[128];	/* main thread only */
-
-	if (strerror_r(e, buf, sizeof(buf)) != 0)
-		snprintf(buf, sizeof(buf), "error %d", e);
-	return buf;
-}
-
 static const struct {
 	const char	*name;
 	int		 facility;
@@ -494,15 +483,17 @@ static int
 detach(void)
 {
 	int	 p[2];
-	char	 c;
+	char	 c, ebuf[128];
 	pid_t	 pid;
 
 	if (pipe(p) == -1) {
-		mlog(LOG_ERR, "pipe: %s", errtext(errno));
+		mlog(LOG_ERR, "pipe: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 		exit(1);
 	}
 	if ((pid = fork()) == -1) {
-		mlog(LOG_ERR, "fork: %s", errtext(errno));
+		mlog(LOG_ERR, "fork: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 		exit(1);
 	}
 	if (pid != 0) {
@@ -511,18 +502,21 @@ detach(void)
 	}
 	close(p[0]);
 	if (setsid() == -1) {
-		mlog(LOG_ERR, "setsid: %s", errtext(errno));
+		mlog(LOG_ERR, "setsid: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 		exit(1);
 	}
 	/* the session leader exits: no terminal can be acquired again */
 	if ((pid = fork()) == -1) {
-		mlog(LOG_ERR, "fork: %s", errtext(errno));
+		mlog(LOG_ERR, "fork: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 		exit(1);
 	}
 	if (pid != 0)
 		_exit(0);
 	if (chdir("/") == -1)
-		mlog(LOG_WARNING, "chdir /: %s", errtext(errno));
+		mlog(LOG_WARNING, "chdir /: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 	return p[1];
 }
 
