@@ -58,7 +58,7 @@ KEYTOOL := $(B)/dkimlens-keytool
 MILTER := $(B)/dkimlens-milter
 
 # Unit tests: tests/unit/test_X.c is one program.  A test that includes
-# "tests/unit/fake_dns.h" links tests/unit/fake_dns.c in place of lib/dns.c
+# "tests/unit/fake_dns.h" links tests/unit/fake_dns.c in place of lib/dns*.c
 # (a link seam: the fake's object comes before the archive).
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)

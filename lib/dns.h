@@ -7,7 +7,8 @@
  * cache that honours TTLs and caches negative answers (RFC 2308, SOA
  * minimum) for at most DNS_NEG_TTL_MAX seconds.  Every lookup of the
  * project (verification, diagnosis, keytool) goes through here, so tests
- * aim it at a server on loopback.  ldns is used inside dns.c only.
+ * aim it at a server on loopback.  ldns is used inside the dns*.c files
+ * only (lib/dnsint.h says which).
  *
  * A resolver is safe to use from several threads at once: the cache is
  * locked, queries run unlocked.

@@ -2,8 +2,8 @@
  * dnsname - the words for DNS statuses and record types in messages
  * (dns_status_name, dns_type_name; declared in lib/dns.h)
  *
- * Apart from lib/dns.c so that the unit tests' fake resolver
- * (tests/unit/fake_dns.c, linked in place of dns.c) names them the same
+ * Apart from the other dns*.c files so that the unit tests' fake
+ * resolver (tests/unit/fake_dns.c, linked in their place) names them the same
  * way without a copy.  It owns only the two tables; it never queries.
  */
 #include "lib/dns.h"

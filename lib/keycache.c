@@ -2,7 +2,7 @@
  * keycache - what key lookups concluded, kept for the DNS TTL
  * (interface in lib/keycache.h)
  *
- * A hash table of chains with an age list, as lib/dns.c's answer cache:
+ * A hash table of chains with an age list, as lib/dnscache.c's answer cache:
  * one mutex guards both.  Values are freed outside the lock where that is
  * easy (put), inside it where an expired entry is found (get); the free
  * function never calls back into the cache.

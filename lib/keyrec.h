@@ -1,7 +1,7 @@
 /*
  * keyrec - parse a DKIM key record (RFC 6376 3.6.1, RFC 8463)
  *
- * Input is the TXT record's character-strings already joined (lib/dns.c
+ * Input is the TXT record's character-strings already joined (lib/dnspkt.c
  * joins them).  Checks v= (DKIM1, first if present), k= (rsa, ed25519),
  * h= (hash list), s= (service list), t= flags (y testing, s strict), and
  * p= (empty: revoked; bad base64; not a key).  The public key becomes an

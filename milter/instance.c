@@ -69,15 +69,6 @@ static int		 idle[2] = { -1, -1 };	/* the pipe put in its place */
 static pthread_t	 listener;	/* the thread in smfi_main() */
 static pthread_mutex_t	 stop_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* errtext - strerror_r into buf */
-static const char *
-errtext(int e, char *buf, size_t len)
-{
-	if (strerror_r(e, buf, len) != 0)
-		snprintf(buf, len, "error %d", e);
-	return buf;
-}
-
 /* dir_of - the directory part of path into buf ("/" for "/x") */
 static void
 dir_of(const char *path, char *buf, size_t len)
@@ -106,7 +97,7 @@ dir_exists(const char *what, const char *value, const char *path,
 	dir_of(path, dir, sizeof(dir));
 	if (stat(dir, &st) == -1)
 		return errbuf_set(err, "%s %s: directory %s: %s", what, value,
-		    dir, errtext(errno, ebuf, sizeof(ebuf)));
+		    dir, errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	if (!S_ISDIR(st.st_mode))
 		return errbuf_set(err, "%s %s: %s is not a directory", what,
 		    value, dir);
@@ -146,11 +137,11 @@ open_pidfile(const char *path, int create, struct errbuf *err)
 		    "refusing to follow it (remove it: the PidFile is "
 		    "created by dkimlens-milter)", path);
 	if (fd == -1)
-		return errbuf_set(err, "PidFile %s: %s", path, errtext(errno,
-		    ebuf, sizeof(ebuf)));
+		return errbuf_set(err, "PidFile %s: %s", path,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	if (fstat(fd, &st) == -1) {
-		errbuf_set(err, "PidFile %s: %s", path, errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		errbuf_set(err, "PidFile %s: %s", path, errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -215,7 +206,7 @@ instance_lock(const char *path, struct errbuf *err)
 		}
 		if (errno != EAGAIN && errno != EACCES) {
 			errbuf_set(err, "PidFile %s: lock: %s", path,
-			    errtext(errno, ebuf, sizeof(ebuf)));
+			    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 			goto fail;
 		}
 		if (i >= LOCK_WAIT_S * 20) {
@@ -231,8 +222,8 @@ instance_lock(const char *path, struct errbuf *err)
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
-		errbuf_set(err, "PidFile %s: %s", path, errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		errbuf_set(err, "PidFile %s: %s", path, errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 		goto fail;
 	}
 	pid_fd = fd;
@@ -340,8 +331,8 @@ unix_live(const char *spec, const char *path, struct errbuf *err)
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return errbuf_set(err, "Socket %s: %s", spec, errtext(errno,
-		    ebuf, sizeof(ebuf)));
+		return errbuf_set(err, "Socket %s: %s", spec,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	}
 	if (!S_ISSOCK(st.st_mode))
 		return errbuf_set(err, "Socket %s: %s exists and is not a "
@@ -350,8 +341,8 @@ unix_live(const char *spec, const char *path, struct errbuf *err)
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return errbuf_set(err, "socket: %s", errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		return errbuf_set(err, "socket: %s", errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
 	e = errno;
 	close(fd);
@@ -359,8 +350,8 @@ unix_live(const char *spec, const char *path, struct errbuf *err)
 		return 1;
 	if (e == ECONNREFUSED)
 		return 0;
-	return errbuf_set(err, "Socket %s: connect: %s", spec, errtext(e,
-	    ebuf, sizeof(ebuf)));
+	return errbuf_set(err, "Socket %s: connect: %s", spec,
+	    errbuf_strerror(e, ebuf, sizeof(ebuf)));
 }
 
 /* unix_bindable - a socket can be bound at tmp (then removed) */
@@ -376,8 +367,8 @@ unix_bindable(const char *spec, const char *tmp, struct errbuf *err)
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", tmp);
 	(void)unlink(tmp);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return errbuf_set(err, "socket: %s", errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		return errbuf_set(err, "socket: %s", errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	e = errno;
 	close(fd);
@@ -386,7 +377,7 @@ unix_bindable(const char *spec, const char *tmp, struct errbuf *err)
 		return 0;
 	}
 	return errbuf_set(err, "Socket %s: cannot create a socket in that "
-	    "directory: %s", spec, errtext(e, ebuf, sizeof(ebuf)));
+	    "directory: %s", spec, errbuf_strerror(e, ebuf, sizeof(ebuf)));
 }
 
 /* inet_bindable - host resolves and the port can be bound; 0, 1 in use */
@@ -426,7 +417,7 @@ inet_bindable(const char *spec, const struct sockspec *s, struct errbuf *err)
 		return 0;
 	errbuf_set(err, "Socket %s: cannot listen on port %s%s%s: %s", spec,
 	    s->port, s->host[0] != '\0' ? " of " : "", s->host,
-	    errtext(e, ebuf, sizeof(ebuf)));
+	    errbuf_strerror(e, ebuf, sizeof(ebuf)));
 	return e == EADDRINUSE ? 1 : -1;
 }
 
@@ -629,7 +620,7 @@ instance_listen(const char *spec, const struct privsep *ps,
 		    stat(tmp, &st) == -1 || rename(tmp, s.path) == -1) {
 			if (err->msg[0] == '\0')
 				errbuf_set(err, "Socket %s: %s", spec,
-				    errtext(errno, ebuf, sizeof(ebuf)));
+				    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 			(void)unlink(tmp);
 			return -1;
 		}
@@ -648,7 +639,7 @@ instance_listen(const char *spec, const struct privsep *ps,
 		mlog(LOG_WARNING, "Socket %s: listening descriptor not found; "
 		    "a stop may take 5 s", spec);
 	if (pipe(idle) == -1)
-		return errbuf_set(err, "pipe: %s", errtext(errno, ebuf,
+		return errbuf_set(err, "pipe: %s", errbuf_strerror(errno, ebuf,
 		    sizeof(ebuf)));
 	(void)fcntl(idle[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(idle[1], F_SETFD, FD_CLOEXEC);
@@ -666,8 +657,8 @@ remove_socket(void)
 		return;
 	if (same_file(sock_path, sock_dev, sock_ino) && unlink(sock_path) ==
 	    -1)
-		mlog(LOG_DEBUG, "Socket %s: %s", sock_path, errtext(errno,
-		    ebuf, sizeof(ebuf)));
+		mlog(LOG_DEBUG, "Socket %s: %s", sock_path,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	sock_path[0] = '\0';
 }
 

@@ -77,17 +77,6 @@ static unsigned int	 cut;		/* in progress when we stopped */
 /* the key lookup threads (DNSLookupThreads), started before serving */
 struct lookup_pool	*milter_pool;
 
-/* errtext - strerror_r, for the threads started later */
-static const char *
-errtext(int e)
-{
-	static char	 buf[128];	/* main thread only */
-
-	if (strerror_r(e, buf, sizeof(buf)) != 0)
-		snprintf(buf, sizeof(buf), "error %d", e);
-	return buf;
-}
-
 static const struct {
 	const char	*name;
 	int		 facility;
@@ -484,6 +473,17 @@ usage(int status)
 	exit(status == 0 ? 0 : EX_USAGE_);
 }
 
+/* detach_failed - what failed while becoming a daemon, with errno; exit 1 */
+static void __attribute__((noreturn))
+detach_failed(const char *what)
+{
+	char	 ebuf[128];
+
+	mlog(LOG_ERR, "%s: %s", what, errbuf_strerror(errno, ebuf,
+	    sizeof(ebuf)));
+	exit(1);
+}
+
 /*
  * detach - become a daemon.  The parent waits for one byte on a pipe:
  * the child writes it once it serves (ready()), so the parent's exit
@@ -494,35 +494,28 @@ static int
 detach(void)
 {
 	int	 p[2];
-	char	 c;
+	char	 c, ebuf[128];
 	pid_t	 pid;
 
-	if (pipe(p) == -1) {
-		mlog(LOG_ERR, "pipe: %s", errtext(errno));
-		exit(1);
-	}
-	if ((pid = fork()) == -1) {
-		mlog(LOG_ERR, "fork: %s", errtext(errno));
-		exit(1);
-	}
+	if (pipe(p) == -1)
+		detach_failed("pipe");
+	if ((pid = fork()) == -1)
+		detach_failed("fork");
 	if (pid != 0) {
 		close(p[1]);
 		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
 	}
 	close(p[0]);
-	if (setsid() == -1) {
-		mlog(LOG_ERR, "setsid: %s", errtext(errno));
-		exit(1);
-	}
+	if (setsid() == -1)
+		detach_failed("setsid");
 	/* the session leader exits: no terminal can be acquired again */
-	if ((pid = fork()) == -1) {
-		mlog(LOG_ERR, "fork: %s", errtext(errno));
-		exit(1);
-	}
+	if ((pid = fork()) == -1)
+		detach_failed("fork");
 	if (pid != 0)
 		_exit(0);
 	if (chdir("/") == -1)
-		mlog(LOG_WARNING, "chdir /: %s", errtext(errno));
+		mlog(LOG_WARNING, "chdir /: %s", errbuf_strerror(errno, ebuf,
+		    sizeof(ebuf)));
 	return p[1];
 }
 

@@ -24,15 +24,6 @@
 #include "lib/errbuf.h"
 #include "milter/milter.h"
 
-/* errtext - strerror_r into buf */
-static const char *
-errtext(int e, char *buf, size_t len)
-{
-	if (strerror_r(e, buf, len) != 0)
-		snprintf(buf, len, "error %d", e);
-	return buf;
-}
-
 /* numeric - s is all digits; *out its value */
 static int
 numeric(const char *s, unsigned long *out)
@@ -70,8 +61,8 @@ privsep_lookup(const struct conf *c, struct privsep *ps, struct errbuf *err)
 		ps->gid = (gid_t)n;
 	} else
 		return errbuf_set(err, "%s: UserID: no user '%s'%s%s", where,
-		    c->user, rc != 0 ? ": " : "", rc != 0 ? errtext(rc, ebuf,
-		    sizeof(ebuf)) : "");
+		    c->user, rc != 0 ? ": " : "", rc != 0 ? errbuf_strerror(rc,
+		    ebuf, sizeof(ebuf)) : "");
 	if (c->group != NULL) {
 		rc = getgrnam_r(c->group, &gr, buf, sizeof(buf), &grp);
 		if (grp != NULL)
@@ -102,8 +93,8 @@ privsep_chown(const char *path, const struct privsep *ps,
 	if (!ps->set)
 		return 0;
 	if (chown(path, ps->uid, ps->gid) == -1)
-		return errbuf_set(err, "chown %s: %s", path, errtext(errno,
-		    ebuf, sizeof(ebuf)));
+		return errbuf_set(err, "chown %s: %s", path,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	return 0;
 }
 
@@ -123,7 +114,8 @@ privsep_become(const struct privsep *ps, struct errbuf *err)
 		return 0;
 	if (setegid(ps->gid) == -1 || seteuid(ps->uid) == -1)
 		return errbuf_set(err, "seteuid %lu: %s",
-		    (unsigned long)ps->uid, errtext(errno, ebuf, sizeof(ebuf)));
+		    (unsigned long)ps->uid,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	return 0;
 }
 
@@ -136,8 +128,8 @@ privsep_unbecome(const struct privsep *ps, struct errbuf *err)
 	if (!ps->set)
 		return 0;
 	if (seteuid(0) == -1 || setegid(0) == -1)
-		return errbuf_set(err, "seteuid 0: %s", errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		return errbuf_set(err, "seteuid 0: %s", errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 	return 0;
 }
 
@@ -152,14 +144,16 @@ privsep_drop(const struct privsep *ps, struct errbuf *err)
 	if (!ps->set)
 		return 0;
 	if (setgroups(1, &ps->gid) == -1)
-		return errbuf_set(err, "setgroups: %s", errtext(errno, ebuf,
-		    sizeof(ebuf)));
+		return errbuf_set(err, "setgroups: %s", errbuf_strerror(errno,
+		    ebuf, sizeof(ebuf)));
 	if (setresgid(ps->gid, ps->gid, ps->gid) == -1)
 		return errbuf_set(err, "setresgid %lu: %s",
-		    (unsigned long)ps->gid, errtext(errno, ebuf, sizeof(ebuf)));
+		    (unsigned long)ps->gid,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	if (setresuid(ps->uid, ps->uid, ps->uid) == -1)
 		return errbuf_set(err, "setresuid %lu: %s",
-		    (unsigned long)ps->uid, errtext(errno, ebuf, sizeof(ebuf)));
+		    (unsigned long)ps->uid,
+		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
 	if (getresuid(&r, &e, &s) == -1 || r != ps->uid || e != ps->uid ||
 	    s != ps->uid || getresgid(&rg, &eg, &sg) == -1 ||
 	    rg != ps->gid || eg != ps->gid || sg != ps->gid)

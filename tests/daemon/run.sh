@@ -32,58 +32,11 @@ MILTER=${MILTER:-$top/build/dkimlens-milter}
 MFHOLD=${MFHOLD:-$top/build/tests/daemon/mfhold}
 PY=/usr/bin/python3
 
-n=0
-failed=0
+. "$top/tests/lib/tap.sh"
+tap_poll_ms=50
 pids=
 
-tap() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# check DESCRIPTION CMD... - ok when CMD succeeds
-check() {
-	local d=$1
-	shift
-	if "$@" >/dev/null 2>&1; then tap 0 "$d"; else tap 1 "$d"; fi
-}
-
-diag() {
-	sed 's/^/# /'
-}
-
-bail() {
-	tap 1 "$1"
-	echo "1..$n"
-	exit 1
-}
-
 # ---------------------------------------------------------------- helpers
-
-# wait_for SECONDS CMD... - poll CMD every 0.05 s until it succeeds
-wait_for() {
-	local limit=$(($1 * 20)) i=0
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
-alive() {
-	local st
-	[ -n "$1" ] || return 1
-	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $st in Z*|'') return 1 ;; esac
-	return 0
-}
 
 gone() {
 	! alive "$1"
@@ -118,11 +71,6 @@ now_ms() {
 free_port() {
 	$PY -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# listening PORT - something listens on 127.0.0.1:PORT
-listening() {
-	ss -Hltn "sport = :$1" | grep -a -q .
 }
 
 # mkconf FILE SOCKET [LINE...] - a verify-only configuration

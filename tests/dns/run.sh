@@ -30,26 +30,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0
-failed=0
-
-# ok DESC / notok DESC - one TAP line
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-notok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-# check DESC CMD... - ok when CMD succeeds
-check() {
-	_d=$1
-	shift
-	if "$@"; then ok "$_d"; else notok "$_d"; fi
-}
+. "$top/tests/lib/tap.sh"
 
 # answer FILE QNAME [N] - the Nth (default 1st) answer line for QNAME
 answer() {

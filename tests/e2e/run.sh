@@ -46,8 +46,7 @@ AUTHSERV=e2e.dkimlens.test
 # shellcheck source=outgoing.sh
 . "$here/outgoing.sh"
 
-n=0
-failed=0
+. "$top/tests/lib/tap.sh"
 T=
 nsd_pid=
 sink_pid=
@@ -55,29 +54,6 @@ milter_pid=
 postfix_up=
 
 # ---------------------------------------------------------------- TAP
-
-# tap STATUS DESCRIPTION - one TAP line; STATUS 0 is ok
-tap() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# check DESCRIPTION CMD... - ok when CMD succeeds
-check() {
-	local d=$1
-	shift
-	if "$@" >/dev/null 2>&1; then tap 0 "$d"; else tap 1 "$d"; fi
-}
-
-# diag - copy stdin as TAP comments
-diag() {
-	sed 's/^/# /'
-}
 
 # setup WHAT - a setup step that worked: a comment, not a test
 setup() {
@@ -102,27 +78,6 @@ bail() {
 
 # ---------------------------------------------------------------- helpers
 
-# wait_for SECONDS CMD... - poll CMD every 0.1 s until it succeeds
-wait_for() {
-	local limit=$(($1 * 10)) i=0
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
-# alive PID - the process exists and is not a zombie
-alive() {
-	local st
-	[ -n "$1" ] || return 1
-	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $st in Z*|'') return 1 ;; esac
-	return 0
-}
-
 # stop_pid PID - SIGTERM, then SIGKILL after 5 s; true when it is gone
 stop_pid() {
 	[ -n "$1" ] || return 0
@@ -131,15 +86,6 @@ stop_pid() {
 	wait_for 5 eval '! alive '"$1" && return 0
 	kill -9 "$1" 2>/dev/null
 	wait_for 2 eval '! alive '"$1"
-}
-
-# listening PORT [udp] - something listens on 127.0.0.1:PORT
-listening() {
-	if [ "${2:-}" = udp ]; then
-		ss -Hlun "sport = :$1" | grep -a -q .
-	else
-		ss -Hltn "sport = :$1" | grep -a -q .
-	fi
 }
 
 # free_ports N - N distinct ports free on 127.0.0.1 for both TCP and UDP

@@ -26,35 +26,9 @@ PY=/usr/bin/python3	# Debian's, with python3-dns
 AUTHSERV=hostile.test
 . "$top/tests/lib/nsd.sh"
 
-n=0
-failed=0
+. "$top/tests/lib/tap.sh"
 T=
 pids=
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-notok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-# check DESC CMD... - ok when CMD succeeds
-check() {
-	_d=$1
-	shift
-	if "$@"; then ok "$_d"; else notok "$_d"; fi
-}
-# bail WHY - the environment is broken: fail and stop
-bail() {
-	notok "$1"
-	echo "1..$n"
-	exit 1
-}
-diag() {
-	sed 's/^/# /'
-}
 
 cleanup() {
 	for p in $pids; do
@@ -73,20 +47,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-# wait_for TENTHS CMD... - poll CMD every 0.1 s
-wait_for() {
-	_w=$1
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		_w=$((_w - 1))
-		[ "$_w" -le 0 ] && return 1
-		sleep 0.1
-	done
-}
-listening() {
-	ss -Hltn "sport = :$1" | grep -q .
-}
 
 for b in "$MILTER" "$KEYTOOL" "$MFCLIENT" "$UDPSINK"; do
 	[ -x "$b" ] || bail "$b is built (make all tests)"
@@ -157,9 +117,9 @@ for i in 1 2 3 4; do
 	"$UDPSINK" 127.0.0.1 300 >"$T/sink$i.port" 2>/dev/null &
 	pids="$pids $!"
 done
-wait_for 50 test -s "$T/nxd.port" || bail "the NXDOMAIN server starts"
+wait_for 5 test -s "$T/nxd.port" || bail "the NXDOMAIN server starts"
 for i in 1 2 3 4; do
-	wait_for 50 test -s "$T/sink$i.port" || bail "udpsink $i starts"
+	wait_for 5 test -s "$T/sink$i.port" || bail "udpsink $i starts"
 done
 nxd_port=$(cat "$T/nxd.port")
 silent=
@@ -184,7 +144,7 @@ EOF
 	"$MILTER" -f -c "$T/m-$1.conf" >"$T/m-$1.out" 2>"$T/m-$1.log" &
 	_pid=$!
 	pids="$pids $_pid"
-	if ! wait_for 100 listening "$_port"; then
+	if ! wait_for 10 listening "$_port"; then
 		diag <"$T/m-$1.log"
 		bail "milter $1 listens on 127.0.0.1:$_port"
 	fi

@@ -470,7 +470,7 @@ dns_answer_free(struct dns_answer *answer)
 	free(answer);
 }
 
-/* dns_resolver_hold - one more holder, as lib/dns.c counts them */
+/* dns_resolver_hold - one more holder, as lib/dnscache.c counts them */
 struct dns_resolver *
 dns_resolver_hold(struct dns_resolver *res)
 {

@@ -3,7 +3,7 @@
  *
  * A unit test of a module above dns (verify, diag, keytool code) that
  * includes this header is linked with tests/unit/fake_dns.o in place of
- * lib/dns.c (a link seam; see the Makefile): every function of lib/dns.h
+ * lib/dns*.c (a link seam; see the Makefile): every function of lib/dns.h
  * then answers from the table loaded here, with no socket and no clock.
  *
  * Fixture text, one record per line; blank lines and lines starting with

@@ -23,7 +23,7 @@
 #include "lib/reason.h"
 #include "lib/verdict.h"
 
-/* RFC 8463 A.2, the character-strings joined as lib/dns.c joins them */
+/* RFC 8463 A.2, the character-strings joined as lib/dnspkt.c joins them */
 #define RFC8463_ED25519	"v=DKIM1; k=ed25519; " \
 	"p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 #define RFC8463_RSA	"v=DKIM1; k=rsa; " \
