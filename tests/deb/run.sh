@@ -36,59 +36,14 @@ SOCKDIR=$SPOOL/dkimlens
 UNIT=/lib/systemd/system/dkimlens.service
 WANTS=/etc/systemd/system/multi-user.target.wants/dkimlens.service
 
-n=0
-failed=0
 T=
 milter_pid=
 sink_pid=
 postfix_up=
 pid_before=
 
-tap() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# check DESCRIPTION CMD... - ok when CMD succeeds
-check() {
-	local d=$1
-	shift
-	if "$@" >/dev/null 2>&1; then tap 0 "$d"; else tap 1 "$d"; fi
-}
-
-diag() {
-	sed 's/^/# /'
-}
-
-bail() {
-	tap 1 "$1"
-	echo "1..$n"
-	exit 1
-}
-
-wait_for() {
-	local limit=$(($1 * 10)) i=0
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
-alive() {
-	local st
-	[ -n "$1" ] || return 1
-	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $st in Z*|'') return 1 ;; esac
-	return 0
-}
+# tap, check, diag, bail, wait_for, alive, listening
+. "$top/tests/lib/tap.sh"
 
 stop_pid() {
 	[ -n "$1" ] || return 0
@@ -97,10 +52,6 @@ stop_pid() {
 	wait_for 10 eval '! alive '"$1" && return 0
 	kill -9 "$1" 2>/dev/null
 	wait_for 2 eval '! alive '"$1"
-}
-
-listening() {
-	ss -Hltn "sport = :$1" | grep -a -q .
 }
 
 # mode PATH - "owner:group octal-mode"
