@@ -177,6 +177,7 @@ $(B)/dkimlens.service: contrib/dkimlens.service $(PATHS_STAMP)
 
 bench: deps all $(BENCH_BIN)
 	BENCH_BUILD=$(B) sh tests/bench/run.sh
+	BENCH_BUILD=$(B) sh tests/bench/postfix.sh
 
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang \

@@ -6,6 +6,7 @@
  * and empty lines are counted, not stored, and emitted only once later
  * content proves they are not at the end.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,29 +256,72 @@ static const unsigned char stops[256] = {
 	['\r'] = 3, ['\n'] = 3, [' '] = 2, ['\t'] = 2
 };
 
+/* stop - byte n of u[0..len) ends a plain run (see plain below) */
+static int
+stop(const unsigned char *u, size_t n, size_t len, unsigned char mask)
+{
+	if ((stops[u[n]] & mask) == 0)
+		return 0;
+	/* relaxed: one SP before an ordinary byte stays as it is */
+	return !(mask == 3 && u[n] == ' ' && n + 1 < len &&
+	    stops[u[n + 1]] == 0);
+}
+
+/*
+ * Eight bytes at a time: ONES * b is b in every byte; LT(v, b) and EQ(v, b)
+ * set the top bit of each byte of v below b or equal to b, and no other bit
+ * (exact: no carry crosses a byte).
+ */
+#define ONES		0x0101010101010101ULL
+#define LOW7		(ONES * 0x7f)
+#define HIGH		(ONES * 0x80)
+#define LT(v, b)	(~((((v) & LOW7) + ONES * (0x80 - (b))) | (v)) & HIGH)
+#define EQ(v, b)	LT((v) ^ (ONES * (b)), 1)
+
+/*
+ * clean8 - none of the eight bytes at u ends a plain run: no byte below
+ * 0x0e (CR, LF and HTAB are among them), and in relaxed mode no SP before a
+ * byte below 0x0e or another SP (u[8] is read for the last one).  Other
+ * control bytes only send the word to the byte-wise check.
+ */
+static int
+clean8(const unsigned char *u, int relaxed)
+{
+	uint64_t	 v, w, vs, ws;
+
+	memcpy(&v, u, sizeof(v));
+	if (!relaxed)
+		return LT(v, 0x0e) == 0;
+	memcpy(&w, u + 1, sizeof(w));
+	vs = EQ(v, ' ');
+	ws = LT(w, 0x0e) | EQ(w, ' ');
+	return (LT(v, 0x0e) | (vs & ws)) == 0;
+}
+
 /*
  * plain - length of the run at p that needs no state: no CR or LF, and in
  * relaxed mode no WSP but single SPs between two ordinary bytes, which
  * relaxed canonicalization leaves as they are (3.4.4).  p[0] is ordinary.
+ * Clean words are skipped eight bytes at a time; the first word that may
+ * hold a stop is looked at byte by byte.
  */
 static size_t
 plain(const char *p, size_t len, int relaxed)
 {
 	const unsigned char	*u = (const unsigned char *)p;
 	unsigned char		 mask = relaxed ? 3 : 1;
-	size_t			 n;
+	size_t			 n = 0, end;
 
-	for (n = 0; n < len; n++) {
-		if ((stops[u[n]] & mask) == 0)
-			continue;
-		if (relaxed && u[n] == ' ' && n + 1 < len &&
-		    stops[u[n + 1]] == 0) {
-			n++;
-			continue;
-		}
-		break;
+	for (;;) {
+		while (n + 9 <= len && clean8(u + n, relaxed))
+			n += 8;
+		end = n + 8 < len ? n + 8 : len;
+		for (; n < end; n++)
+			if (stop(u, n, len, mask))
+				return n;
+		if (n == len)
+			return n;
 	}
-	return n;
 }
 
 /* canon_body_update - feed a chunk of body */

@@ -480,6 +480,96 @@ test_body_long_line_streams_through(void **state)
 	assert_memory_equal(fx->out.data + fx->out.len - 2, "\r\n", 2);
 }
 
+/*
+ * ref_body - RFC 6376 3.4.3 / 3.4.4 the plain way, a whole line at a time:
+ * lines end at CRLF or a bare LF (a lone CR is text), an unterminated last
+ * line is ended, trailing empty lines go; relaxed also makes each WSP run
+ * one SP and drops WSP at the end of a line.
+ */
+static void
+ref_body(enum canon c, const unsigned char *in, size_t len, struct buf *out)
+{
+	size_t	 i = 0, s, e, next, keep = 0, k;
+	int	 wsp;
+
+	buf_reset(out);
+	while (i < len) {
+		s = i;
+		while (i < len && in[i] != '\n')
+			i++;
+		e = i;
+		next = i < len ? i + 1 : i;
+		if (i < len && e > s && in[e - 1] == '\r')
+			e--;
+		if (c == CANON_SIMPLE)
+			assert_int_equal(buf_append(out, in + s, e - s), 0);
+		else {
+			while (e > s && (in[e - 1] == ' ' ||
+			    in[e - 1] == '\t'))
+				e--;
+			for (k = s, wsp = 0; k < e; k++) {
+				if (in[k] == ' ' || in[k] == '\t') {
+					wsp = 1;
+					continue;
+				}
+				if (wsp)
+					assert_int_equal(buf_append(out, " ",
+					    1), 0);
+				wsp = 0;
+				assert_int_equal(buf_append(out, in + k, 1),
+				    0);
+			}
+		}
+		assert_int_equal(buf_append(out, "\r\n", 2), 0);
+		if (e > s)
+			keep = out->len;
+		i = next;
+	}
+	/* keep ends after the last line with content: drop what follows */
+	out->len = keep;
+	if (c == CANON_SIMPLE && out->len == 0)
+		assert_int_equal(buf_append(out, "\r\n", 2), 0);
+}
+
+/*
+ * test_body_random_matches_reference - long runs (the word-at-a-time scan)
+ * made of text, SP, HTAB, CR, LF, other control bytes and 8-bit bytes, at
+ * random lengths and chunkings, canonicalize as the plain reference does
+ */
+static void
+test_body_random_matches_reference(void **state)
+{
+	struct fx		*fx = *state;
+	static const unsigned char alphabet[] =
+	    "aaaaaaaaaaaaz  \t\r\n\v\x0e!\x7f\xff";
+	unsigned char		 in[300];
+	unsigned int		 seed = 11;
+	enum canon		 c;
+	size_t			 len, i, step;
+	int			 round;
+
+	for (round = 0; round < 4000; round++) {
+		len = (size_t)(rand_r(&seed) % sizeof(in));
+		for (i = 0; i < len; i++)
+			in[i] = alphabet[rand_r(&seed) %
+			    (sizeof(alphabet) - 1)];
+		step = 1 + (size_t)(rand_r(&seed) % 40);
+		if (round % 3 == 0)
+			step = len + 1;
+		for (c = CANON_SIMPLE; c <= CANON_RELAXED; c++) {
+			ref_body(c, in, len, &fx->alt);
+			body_chunked(c, (const char *)in, len, step,
+			    &fx->out);
+			if (fx->out.len != fx->alt.len || (fx->out.len > 0 &&
+			    memcmp(fx->out.data, fx->alt.data, fx->out.len)
+			    != 0))
+				fail_msg("%s, round %d (%zu bytes in chunks "
+				    "of %zu): differs from the reference",
+				    canon_name(c), round, len, step);
+		}
+	}
+}
+
 /* test_body_free_null_is_safe - NULL allowed */
 static void
 test_body_free_null_is_safe(void **state)
@@ -514,6 +604,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_body_long_line_streams_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_body_random_matches_reference, setup, teardown),
 		cmocka_unit_test(test_body_free_null_is_safe),
 	};
 
