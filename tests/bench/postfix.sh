@@ -65,6 +65,8 @@ pids=
 pf_master=
 # shellcheck source=tests/lib/nsd.sh
 . "$top/tests/lib/nsd.sh"
+# shellcheck source=tests/lib/postfix.sh
+. "$top/tests/lib/postfix.sh"
 
 running() {
 	[ -r "/proc/$1/status" ] && ! grep -q "^State:.*Z" "/proc/$1/status" 2>/dev/null
@@ -254,64 +256,11 @@ smtp-sink -u nobody -d "$T/sink/%H%M%S." "127.0.0.1:$sinkport" 256 \
     >"$T/sink.out" 2>&1 &
 pids="$pids $!"
 wait_until 10 listening "$sinkport" || die "smtp-sink did not start"
-cat >"$T/pf/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $T/pf/queue
-data_directory = $T/pf/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mta.pfbench.test
-mydomain = pfbench.test
-myorigin = \$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-relay_domains =
-relayhost = [127.0.0.1]:$sinkport
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-maillog_file = $T/pf/maillog
-maillog_file_prefixes = $T
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-in_flow_delay = 0
-biff = no
-smtputf8_enable = no
-smtpd_milters =
-non_smtpd_milters =
-milter_default_action = tempfail
-milter_protocol = 6
-EOF
+pf_main "$T/pf/etc" "$T/pf/queue" "$T/pf/data" mta.pfbench.test "$sinkport"
+printf 'smtpd_milters =\nnon_smtpd_milters =\n' >>"$T/pf/etc/main.cf"
 {
 	printf '%s' "$smtpd_lines"
-	cat <<EOF
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
-EOF
+	pf_services
 } >"$T/pf/etc/master.cf"
 postfix -c "$T/pf/etc" start >"$T/pf/start.out" 2>&1 &&
     wait_until 10 test -s "$T/pf/queue/pid/master.pid" ||

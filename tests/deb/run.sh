@@ -44,6 +44,8 @@ pid_before=
 
 # tap, check, diag, bail, wait_for, alive, listening
 . "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/postfix.sh
+. "$top/tests/lib/postfix.sh"
 
 stop_pid() {
 	[ -n "$1" ] || return 0
@@ -334,62 +336,16 @@ check "the milter runs as dkimlens" \
     test "$(ps -o user= -p "$milter_pid" | tr -d ' ')" = dkimlens
 
 pid_before=$(ls -A "$SPOOL/pid" 2>/dev/null)
-cat >"$T/pf/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $SPOOL
-data_directory = $T/pf/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mta.deb.test
-mydomain = deb.test
-myorigin = \$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-relay_domains =
-relayhost = [127.0.0.1]:$sink_port
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-maillog_file = $T/pf/maillog
-maillog_file_prefixes = $T
-queue_run_delay = 1s
-in_flow_delay = 0
-biff = no
-smtputf8_enable = no
+pf_main "$T/pf/etc" "$SPOOL" "$T/pf/data" mta.deb.test "$sink_port"
+cat >>"$T/pf/etc/main.cf" <<EOF
 smtpd_milters = unix:/dkimlens/dkimlens.sock
 non_smtpd_milters = \$smtpd_milters
-milter_default_action = tempfail
-milter_protocol = 6
 EOF
 # smtpd chrooted in the queue directory, as in Debian's master.cf
-cat >"$T/pf/etc/master.cf" <<EOF
-127.0.0.1:$smtp_port inet n - y - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
-EOF
+{
+	echo "127.0.0.1:$smtp_port inet n - y - - smtpd"
+	pf_services
+} >"$T/pf/etc/master.cf"
 if postfix -c "$T/pf/etc" start >"$T/pf/start.out" 2>&1 &&
     wait_for 10 test -s "$SPOOL/pid/master.pid"; then
 	postfix_up=$(tr -d ' \n' <"$SPOOL/pid/master.pid")

@@ -47,6 +47,8 @@ AUTHSERV=e2e.dkimlens.test
 . "$here/outgoing.sh"
 
 . "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/postfix.sh
+. "$top/tests/lib/postfix.sh"
 T=
 nsd_pid=
 sink_pid=
@@ -460,67 +462,19 @@ promises_milters
 outgoing_milters
 
 # ---- Postfix
-cat >"$T/pf/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $T/pf/queue
-data_directory = $T/pf/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mta.e2e.test
-mydomain = e2e.test
-myorigin = \$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-relay_domains =
-relayhost = [127.0.0.1]:$sink_port
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-maillog_file = $T/pf/maillog
-maillog_file_prefixes = $T
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-in_flow_delay = 0
-biff = no
-smtputf8_enable = no
+pf_main "$T/pf/etc" "$T/pf/queue" "$T/pf/data" mta.e2e.test "$sink_port"
+cat >>"$T/pf/etc/main.cf" <<EOF
 smtpd_milters = inet:127.0.0.1:$milter_port
 non_smtpd_milters =
-milter_default_action = tempfail
 cyrus_sasl_config_path = $T/pf/etc/sasl
-milter_protocol = 6
 milter_connect_timeout = 10s
 milter_command_timeout = 30s
 milter_content_timeout = 60s
 EOF
-cat >"$T/pf/etc/master.cf" <<EOF
-127.0.0.1:$smtp_port inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
-EOF
+{
+	echo "127.0.0.1:$smtp_port inet n - n - - smtpd"
+	pf_services
+} >"$T/pf/etc/master.cf"
 promises_master >>"$T/pf/etc/master.cf"
 outgoing_master >>"$T/pf/etc/master.cf"
 if postfix -c "$T/pf/etc" start >"$T/pf/start.out" 2>&1 &&
