@@ -31,6 +31,7 @@
 #include "milter/milter.h"
 
 #define KW_MAX		256	/* keys watched; more are logged, not watched */
+#define CHECK_TIMEOUT_MS 2000	/* -n: per server, one try */
 
 struct kw_entry {
 	char		 d[256];
@@ -293,22 +294,50 @@ keywatch_note(const char *d, const char *s, EVP_PKEY *key)
 	return st;
 }
 
+/*
+ * keywatch_check_now - -n: every key's state, printed.  It runs in front
+ * of systemd's ExecReload too, so a DNS outage must not hold it long: one
+ * try of at most CHECK_TIMEOUT_MS per server, and after a key whose lookup
+ * failed the others are named as not checked.
+ */
 int
 keywatch_check_now(const struct state *st)
 {
 	struct table_sig	*sig;
 	struct keystate_result	 r;
+	struct dns_settings	 ds;
+	struct dns_resolver	*res;
 	struct errbuf		 err;
 	struct buf		 b;
 	size_t			 i, n;
-	int			 bad;
+	int			 bad, down = 0;
 
-	if ((sig = calloc(KW_MAX, sizeof(*sig))) == NULL)
+	memset(&ds, 0, sizeof(ds));
+	ds.nameservers = st->conf->nameservers;
+	ds.timeout_ms = st->conf->dns_timeout_ms != 0 &&
+	    st->conf->dns_timeout_ms < CHECK_TIMEOUT_MS ?
+	    st->conf->dns_timeout_ms : CHECK_TIMEOUT_MS;
+	ds.no_cache = 1;
+	errbuf_clear(&err);
+	if ((res = dns_resolver_new(&ds, &err)) == NULL) {
+		fprintf(stderr, "%s: warning: keys not checked in DNS: %s\n",
+		    MILTER_NAME, err.msg);
 		return -1;
+	}
+	if ((sig = calloc(KW_MAX, sizeof(*sig))) == NULL) {
+		dns_resolver_free(res);
+		return -1;
+	}
 	n = table_selectors(st->table, sig, KW_MAX);
 	for (i = 0; i < n; i++) {
+		if (down) {
+			fprintf(stderr, "%s: warning: key %s._domainkey.%s: not "
+			    "checked (DNS did not answer for the key before)\n",
+			    MILTER_NAME, sig[i].s, sig[i].d);
+			continue;
+		}
 		errbuf_clear(&err);
-		if (keystate_check(st->dns, sig[i].d, sig[i].s, sig[i].key,
+		if (keystate_check(res, sig[i].d, sig[i].s, sig[i].key,
 		    &r, &err) == -1) {
 			fprintf(stderr, "%s: warning: key d=%s s=%s: %s\n",
 			    MILTER_NAME, sig[i].d, sig[i].s, err.msg);
@@ -318,6 +347,7 @@ keywatch_check_now(const struct state *st)
 			printf("%s: key %s: published\n", MILTER_NAME, r.name);
 			continue;
 		}
+		down = r.state == KEYSTATE_DNS_ERROR;
 		buf_init(&b, REPORT_MAX);
 		bad = buf_printf(&b, "cause=") == -1 ||
 		    report_value(&b, r.cause) ||
@@ -329,5 +359,6 @@ keywatch_check_now(const struct state *st)
 		buf_free(&b);
 	}
 	free(sig);
+	dns_resolver_free(res);
 	return (int)n;
 }
