@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "lib/conf.h"
+#include "lib/rfile.h"
 #include "lib/confint.h"
 #include "lib/errbuf.h"
 #include "lib/lookup.h"
@@ -398,13 +399,9 @@ conf_load(const char *path, struct errbuf *err)
 	char		*text;
 	size_t		 len;
 	struct conf	*c;
-	char		 ebuf[128];
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		errbuf_set(err, "%s: %s", path,
-		    errbuf_strerror(errno, ebuf, sizeof(ebuf)));
+	if ((fp = rfile_open(path, err)) == NULL)
 		return NULL;
-	}
 	if ((text = malloc(CONF_FILE_MAX + 1)) == NULL) {
 		fclose(fp);
 		errbuf_set(err, "out of memory");

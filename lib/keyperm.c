@@ -35,6 +35,7 @@
 #include "lib/errbuf.h"
 #include "lib/keyfile.h"
 #include "lib/keyint.h"
+#include "lib/rfile.h"
 
 
 #define MAX_LINKS	40	/* symbolic links followed on one path */
@@ -57,23 +58,6 @@ printable(const char *s, char *out, size_t outlen)
 		out[n < outlen ? n : outlen - 1] = '\0';
 }
 
-/* kind - what a file that is not a regular file is, for a message */
-static const char *
-kind(mode_t m)
-{
-	if (S_ISFIFO(m))
-		return "a FIFO (named pipe)";
-	if (S_ISCHR(m))
-		return "a character device";
-	if (S_ISBLK(m))
-		return "a block device";
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISSOCK(m))
-		return "a socket";
-	return "not a regular file";
-}
-
 /* not_regular - the refusal of path, whose mode is m; -1 */
 static int
 not_regular(const char *path, mode_t m, struct errbuf *err)
@@ -92,7 +76,7 @@ not_regular(const char *path, mode_t m, struct errbuf *err)
 		    n > 0 ? " to " : "", shown);
 	}
 	return errbuf_set(err, "%s: is %s, not a regular file; a key file "
-	    "must be a plain file holding the key", path, kind(m));
+	    "must be a plain file holding the key", path, rfile_kind(m));
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "lib/buf.h"
 #include "lib/conf.h"
 #include "lib/netlist.h"
+#include "lib/rfile.h"
 
 enum ent_kind { ENT_NET4, ENT_NET6, ENT_HOST, ENT_SUFFIX };
 
@@ -190,15 +191,12 @@ static int
 load_file(struct netlist *nl, const char *path, struct errbuf *err)
 {
 	FILE		*fp;
-	char		 line[4096], where[600], ebuf[128], *hash;
+	char		 line[4096], where[600], *hash;
 	unsigned int	 lineno = 0;
 	int		 rc = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (strerror_r(errno, ebuf, sizeof(ebuf)) != 0)
-			snprintf(ebuf, sizeof(ebuf), "error %d", errno);
-		return errbuf_set(err, "%s: %s", path, ebuf);
-	}
+	if ((fp = rfile_open(path, err)) == NULL)
+		return -1;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {

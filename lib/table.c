@@ -19,6 +19,7 @@
 #include "lib/conf.h"
 #include "lib/keyfile.h"
 #include "lib/keyname.h"
+#include "lib/rfile.h"
 #include "lib/table.h"
 
 enum source { SRC_NONE, SRC_TABLES, SRC_KEYFILE };
@@ -78,15 +79,12 @@ read_lines(struct table *t, const char *path, line_fn *fn,
     struct errbuf *err)
 {
 	FILE		*fp;
-	char		 line[8192], ebuf[128], *p, *e;
+	char		 line[8192], *p, *e;
 	unsigned int	 n = 0;
 	int		 rc = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (strerror_r(errno, ebuf, sizeof(ebuf)) != 0)
-			snprintf(ebuf, sizeof(ebuf), "error %d", errno);
-		return errbuf_set(err, "%s: %s", path, ebuf);
-	}
+	if ((fp = rfile_open(path, err)) == NULL)
+		return -1;
 	t->file = path;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		if (++n > TABLE_MAX_LINES) {
